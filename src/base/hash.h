@@ -1,0 +1,37 @@
+// base/hash.h: the 64-bit hash every fingerprint in neardup is built from.
+//
+// Why: one hash function (XXH3, stable since xxHash 0.8.0) for shingles, exact
+// duplicate keys and LSH band keys keeps fingerprints reproducible across
+// machines and releases; changing it changes every report.
+//
+// Example:
+//   uint64_t h = neardup::Hash64("north korea", /*seed=*/0);
+
+#ifndef NEARDUP_BASE_HASH_H_
+#define NEARDUP_BASE_HASH_H_
+
+#include <cstdint>
+
+#include "absl/strings/string_view.h"
+
+namespace neardup {
+
+// Hash64()
+//
+// XXH3 64-bit hash of `bytes` with `seed`. Deterministic on every platform.
+uint64_t Hash64(absl::string_view bytes, uint64_t seed = 0);
+
+// Mix64()
+//
+// A bijective 64-bit finalizer (the splitmix64 mixing function). Used to
+// derive independent per-permutation constants from one user seed.
+constexpr uint64_t Mix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace neardup
+
+#endif  // NEARDUP_BASE_HASH_H_

@@ -1,0 +1,372 @@
+// neardup: finds near-duplicate documents and passages, and cleans corpora.
+//
+// This file only turns flags into engine options, runs one command and maps
+// a Status to an exit code: 0 success, 1 bad command line, 2 input or I/O
+// error ("neardup: path:line: reason" on stderr). Results go to stdout or
+// --output; the summary goes to stderr.
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "base/status_macros.h"
+#include "engine/clean.h"
+#include "engine/compare.h"
+#include "engine/options.h"
+#include "engine/report.h"
+#include "engine/scan.h"
+#include "io/json_writer.h"
+#include "io/reader.h"
+
+ABSL_FLAG(std::string, output, "",
+          "Write the report (scan), the cleaned corpus (clean) or the "
+          "comparison (compare) to this file instead of stdout.");
+ABSL_FLAG(std::string, decisions, "",
+          "clean: write one JSON line per input document (kept, dropped or "
+          "skipped, and every passage cut) to this file.");
+ABSL_FLAG(std::string, level, "both",
+          "What to look for: document, passage or both.");
+ABSL_FLAG(std::string, doc_shingle, "word:5",
+          "Document-level shingles: word:N or char:N.");
+ABSL_FLAG(std::string, passage_shingle, "char:5",
+          "Passage-level (sentence) shingles: word:N or char:N.");
+ABSL_FLAG(double, doc_threshold, 0.7,
+          "Exact Jaccard two documents must reach to be duplicates.");
+ABSL_FLAG(double, passage_threshold, 0.45,
+          "Exact Jaccard two passages must reach to be duplicates.");
+ABSL_FLAG(std::string, doc_canonical, "longest",
+          "Which document of a cluster to keep: longest, earliest (by "
+          "--date_field) or central (most similar to the others).");
+ABSL_FLAG(std::string, passage_canonical, "longest",
+          "Which passage of a cluster is canonical: longest, earliest or "
+          "central.");
+ABSL_FLAG(int, num_perm, 128, "MinHash permutations per signature.");
+ABSL_FLAG(int, bands, 0,
+          "LSH bands, overriding the choice from the threshold (both levels; "
+          "set --rows too).");
+ABSL_FLAG(int, rows, 0, "LSH rows per band (with --bands).");
+ABSL_FLAG(uint64_t, seed, 1, "Seed of the MinHash permutations.");
+ABSL_FLAG(int, threads, 0, "Worker threads; 0 means all cores.");
+ABSL_FLAG(int, min_passage_words, 4,
+          "Sentences with fewer words are not compared (but can still be "
+          "boilerplate).");
+ABSL_FLAG(int, boilerplate_docs, 50,
+          "An identical sentence in at least this many documents is reported "
+          "as boilerplate.");
+ABSL_FLAG(std::string, id_field, "id", "JSONL field holding the document id.");
+ABSL_FLAG(std::string, text_field, "text", "JSONL field holding the text.");
+ABSL_FLAG(std::string, date_field, "date",
+          "JSONL field holding an ISO-8601 date (for --*_canonical=earliest "
+          "and overlaps' \"earlier\").");
+ABSL_FLAG(bool, strict, false, "Reject invalid UTF-8 instead of repairing it.");
+ABSL_FLAG(bool, skip_bad, false,
+          "Skip malformed JSONL lines (counted and reported) instead of "
+          "stopping.");
+ABSL_FLAG(bool, explain, false,
+          "Print the LSH bands x rows and candidate probabilities to stderr.");
+ABSL_FLAG(bool, quiet, false, "No summary on stderr.");
+
+namespace neardup {
+namespace {
+
+constexpr char kUsage[] = R"(neardup: near-duplicate passages and documents.
+
+Usage:
+  neardup [scan] [PATH...] [--output FILE]
+      Report clusters of near-duplicate documents and passages (within and
+      across documents), each with a canonical member and the reason, and the
+      document pairs that share passages, as JSON lines.
+  neardup clean [PATH...] --output FILE --decisions FILE
+      Write the corpus back as JSONL without duplicate documents and with
+      repeated passages inside a document cut to one; record every decision.
+  neardup compare A B
+      The passages two documents (files, or one JSONL file with two lines)
+      share, with their similarity and each document's containment in the
+      other.
+
+PATH is a .txt file (one document), a .jsonl or .jsonl.gz file (one document
+per line), a directory (searched recursively) or - for JSON lines on stdin.
+With no PATH, scans corpus/.
+
+Exit status: 0 success; 1 bad command line (also --help); 2 input or I/O
+error, reported as "neardup: path:line: reason".)";
+
+absl::StatusOr<EngineOptions> OptionsFromFlags() {
+  EngineOptions options;
+  NEARDUP_ASSIGN_OR_RETURN(options.level, ParseLevel(absl::GetFlag(FLAGS_level)));
+  NEARDUP_ASSIGN_OR_RETURN(options.document.shingle,
+                           ShingleSpec::Parse(absl::GetFlag(FLAGS_doc_shingle)));
+  NEARDUP_ASSIGN_OR_RETURN(
+      options.passage.shingle,
+      ShingleSpec::Parse(absl::GetFlag(FLAGS_passage_shingle)));
+  options.document.threshold = absl::GetFlag(FLAGS_doc_threshold);
+  options.passage.threshold = absl::GetFlag(FLAGS_passage_threshold);
+  NEARDUP_ASSIGN_OR_RETURN(
+      options.document.canonical,
+      ParseCanonicalPolicy(absl::GetFlag(FLAGS_doc_canonical)));
+  NEARDUP_ASSIGN_OR_RETURN(
+      options.passage.canonical,
+      ParseCanonicalPolicy(absl::GetFlag(FLAGS_passage_canonical)));
+  options.num_perm = absl::GetFlag(FLAGS_num_perm);
+  const LshParams lsh{absl::GetFlag(FLAGS_bands), absl::GetFlag(FLAGS_rows)};
+  options.document.lsh = lsh;
+  options.passage.lsh = lsh;
+  options.seed = absl::GetFlag(FLAGS_seed);
+  const int threads = absl::GetFlag(FLAGS_threads);
+  options.threads =
+      threads > 0 ? threads
+                  : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  options.min_passage_words = absl::GetFlag(FLAGS_min_passage_words);
+  const int boilerplate = absl::GetFlag(FLAGS_boilerplate_docs);
+  options.boilerplate_min_docs = boilerplate > 0 ? static_cast<size_t>(boilerplate) : 0;
+  NEARDUP_RETURN_IF_ERROR(options.Validate());
+  return options;
+}
+
+ReadOptions ReadOptionsFromFlags() {
+  ReadOptions options;
+  options.id_field = absl::GetFlag(FLAGS_id_field);
+  options.text_field = absl::GetFlag(FLAGS_text_field);
+  options.date_field = absl::GetFlag(FLAGS_date_field);
+  options.strict_utf8 = absl::GetFlag(FLAGS_strict);
+  options.skip_bad = absl::GetFlag(FLAGS_skip_bad);
+  return options;
+}
+
+// The default input: corpus/ here, else the source tree's.
+std::vector<std::string> DefaultPaths() {
+  if (std::filesystem::is_directory("corpus")) return {"corpus"};
+  return {std::string(NEARDUP_SOURCE_DIR) + "/corpus"};
+}
+
+// Writes `text` to --output, or stdout.
+absl::Status WriteOutput(const std::string& path, absl::string_view text) {
+  if (path.empty()) {
+    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+    std::cout.flush();
+    return std::cout ? absl::OkStatus()
+                     : absl::DataLossError("stdout: write failed");
+  }
+  std::ofstream out(path, std::ios::binary);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out) return absl::PermissionDeniedError(absl::StrCat(path, ": cannot write"));
+  return absl::OkStatus();
+}
+
+class Summary {
+ public:
+  Summary() : start_(std::chrono::steady_clock::now()) {}
+
+  void Line(absl::string_view text) { absl::StrAppend(&text_, text, "\n"); }
+
+  void Print() {
+    const double wall = std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - start_)
+                            .count();
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const double cpu =
+        static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+        static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    absl::StrAppendFormat(&text_,
+                          "  %.2f s wall, %.2f s CPU, peak RSS %.1f MB\n",
+                          wall, cpu, static_cast<double>(usage.ru_maxrss) / 1024.0);
+    if (!absl::GetFlag(FLAGS_quiet)) std::cerr << text_;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+  std::string text_;
+};
+
+void DescribeRead(const Corpus& corpus, Summary& summary) {
+  const ReadReport& r = corpus.report;
+  summary.Line(absl::StrFormat(
+      "neardup: %d documents read from %d files (%.1f MB); %d lines skipped, "
+      "%d documents with invalid UTF-8 repaired",
+      corpus.documents.size(), r.files, static_cast<double>(r.bytes) / 1e6,
+      r.skipped, r.repaired_documents));
+  for (const std::string& reason : r.skip_reasons) {
+    summary.Line(absl::StrCat("  skipped ", reason));
+  }
+}
+
+void DescribeScan(const ScanResult& scan, const EngineOptions& options,
+                  Summary& summary) {
+  const ScanStats& s = scan.stats;
+  if (options.documents()) {
+    summary.Line(absl::StrFormat(
+        "  documents: %d fingerprinted (%d empty), %d distinct, %d candidate "
+        "pairs, %d verified, %d clusters [%s, J>=%.2f, %dx%d LSH]",
+        s.document.items, s.empty_documents, s.document.distinct,
+        s.document.candidates, s.document.verified, s.document.clusters,
+        options.document.shingle.ToString(), options.document.threshold,
+        s.document.lsh.bands, s.document.lsh.rows));
+  }
+  if (options.passages()) {
+    summary.Line(absl::StrFormat(
+        "  passages: %d fingerprinted (%d shorter than %d words), %d distinct, "
+        "%d candidate pairs, %d verified, %d clusters, %d boilerplate, %d "
+        "oversized LSH buckets [%s, J>=%.2f, %dx%d LSH]",
+        s.passage.items, s.short_passages, options.min_passage_words,
+        s.passage.distinct, s.passage.candidates, s.passage.verified,
+        s.passage.clusters, s.boilerplate_clusters, s.passage.oversized_buckets,
+        options.passage.shingle.ToString(), options.passage.threshold,
+        s.passage.lsh.bands, s.passage.lsh.rows));
+    summary.Line(absl::StrFormat("  overlaps: %d document pairs share passages",
+                                 scan.overlaps.size()));
+  }
+}
+
+absl::StatusOr<Corpus> Read(const std::vector<std::string>& paths,
+                            Summary& summary) {
+  NEARDUP_ASSIGN_OR_RETURN(Corpus corpus,
+                           ReadCorpus(paths, ReadOptionsFromFlags()));
+  DescribeRead(corpus, summary);
+  return corpus;
+}
+
+absl::Status RunScan(const std::vector<std::string>& paths,
+                     const EngineOptions& options) {
+  Summary summary;
+  NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
+  NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
+                           Scan(corpus.documents, options));
+  NEARDUP_RETURN_IF_ERROR(WriteOutput(absl::GetFlag(FLAGS_output),
+                                      ReportJsonLines(scan, corpus.documents)));
+  DescribeScan(scan, options, summary);
+  summary.Print();
+  return absl::OkStatus();
+}
+
+absl::Status RunClean(const std::vector<std::string>& paths,
+                      const EngineOptions& options) {
+  Summary summary;
+  const ReadOptions read_options = ReadOptionsFromFlags();
+  NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
+  NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
+                           Scan(corpus.documents, options));
+  const std::vector<CleanDecision> decisions =
+      DecideClean(corpus.documents, scan, options);
+  std::string cleaned, record;
+  size_t kept = 0, dropped = 0, cuts = 0;
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    const CleanDecision& d = decisions[i];
+    const Document& doc = corpus.documents[i];
+    size_t bytes_out = 0;
+    if (d.kept) {
+      ++kept;
+      cuts += d.removed.size();
+      const std::string text = ApplyRemovals(doc.text, d.removed);
+      bytes_out = text.size();
+      NEARDUP_ASSIGN_OR_RETURN(const std::string line,
+                               DocumentJson(doc, text, read_options));
+      absl::StrAppend(&cleaned, line, "\n");
+    } else {
+      ++dropped;
+    }
+    absl::StrAppend(&record, DecisionJson(d, i, corpus.documents, bytes_out),
+                    "\n");
+  }
+  for (const std::string& reason : corpus.report.skip_reasons) {
+    absl::StrAppend(&record, SkippedJson(reason), "\n");
+  }
+  NEARDUP_RETURN_IF_ERROR(WriteOutput(absl::GetFlag(FLAGS_output), cleaned));
+  const std::string decisions_path = absl::GetFlag(FLAGS_decisions);
+  if (!decisions_path.empty()) {
+    NEARDUP_RETURN_IF_ERROR(WriteOutput(decisions_path, record));
+  }
+  DescribeScan(scan, options, summary);
+  summary.Line(absl::StrFormat(
+      "  clean: %d read = %d kept + %d dropped + %d skipped; %d repeated "
+      "passages cut from kept documents",
+      corpus.documents.size() + corpus.report.skipped, kept, dropped,
+      corpus.report.skipped, cuts));
+  summary.Print();
+  return absl::OkStatus();
+}
+
+absl::Status RunCompare(const std::vector<std::string>& paths,
+                        const EngineOptions& options) {
+  Summary summary;
+  NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
+  if (corpus.documents.size() != 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "compare needs exactly two documents; the inputs hold ",
+        corpus.documents.size()));
+  }
+  const Document& a = corpus.documents[0];
+  const Document& b = corpus.documents[1];
+  NEARDUP_ASSIGN_OR_RETURN(const Comparison comparison, Compare(a, b, options));
+  NEARDUP_RETURN_IF_ERROR(WriteOutput(absl::GetFlag(FLAGS_output),
+                                      ComparisonJson(comparison, a, b)));
+  summary.Line(absl::StrFormat(
+      "  %d shared passage pairs; Jaccard %.3f; %.1f%% of A in B, %.1f%% of B "
+      "in A",
+      comparison.shared.size(), comparison.jaccard,
+      100 * comparison.containment_a, 100 * comparison.containment_b));
+  summary.Print();
+  return absl::OkStatus();
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  absl::FlagsUsageConfig config;
+  config.version_string = [] { return std::string("neardup 0.1.0\n"); };
+  absl::SetFlagsUsageConfig(config);
+  const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+
+  std::string command = "scan";
+  std::vector<std::string> paths;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string arg = args[i];
+    if (i == 1 && (arg == "scan" || arg == "clean" || arg == "compare")) {
+      command = arg;
+    } else {
+      paths.push_back(arg);
+    }
+  }
+  if (command == "compare" && paths.empty()) {
+    std::cerr << "neardup: compare needs two documents (see --help)\n";
+    return 1;
+  }
+  if (paths.empty()) paths = DefaultPaths();
+
+  absl::StatusOr<EngineOptions> options = OptionsFromFlags();
+  if (!options.ok()) {
+    std::cerr << "neardup: " << options.status().message() << "\n";
+    return 1;
+  }
+  if (absl::GetFlag(FLAGS_explain)) {
+    absl::StatusOr<std::string> explanation = ExplainLsh(*options);
+    if (explanation.ok()) std::cerr << *explanation;
+  }
+  absl::Status status = command == "clean"     ? RunClean(paths, *options)
+                        : command == "compare" ? RunCompare(paths, *options)
+                                               : RunScan(paths, *options);
+  if (!status.ok()) {
+    std::cerr << "neardup: " << status.message() << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace neardup
+
+int main(int argc, char** argv) { return neardup::Main(argc, argv); }

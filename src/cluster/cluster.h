@@ -1,0 +1,73 @@
+// cluster/cluster.h: exact verification of candidate pairs, and clustering
+// that never chains dissimilar texts together.
+//
+// Why: LSH candidates are probable, not certain, so every pair is checked on
+// the exact shingle sets before anything is reported. And clustering by
+// connected components (what peer pipelines do) merges A with C whenever
+// A≈B and B≈C: on news, one generic sentence can glue dozens of unrelated
+// stories into a giant false cluster. Here a cluster is a set of texts that
+// are pairwise similar: every member is verified against every other.
+//
+// The method (greedy clique cover seeded by the best-connected item):
+//   1. Items are visited by number of verified neighbours (descending), then
+//      sum of similarities (descending), then index.
+//   2. An unassigned item opens a cluster and takes its unassigned
+//      neighbours, most similar first, each only if its exact Jaccard with
+//      every member already taken is >= threshold.
+//   3. An item all of whose neighbours were taken joins the first neighbour's
+//      cluster (most similar first) whose every member it is similar to;
+//      otherwise it stays alone.
+// Cost: O(k^2) exact comparisons for a cluster of k distinct members.
+//
+// Example:
+//   std::vector<SimilarPair> edges = VerifyCandidates(pairs, sets, 0.7, 4);
+//   std::vector<std::vector<uint32_t>> clusters =
+//       ClusterWithoutChaining(sets, edges, 0.7);
+//
+// Determinism: outputs depend only on the inputs, never on thread count.
+// Thread safety: pure functions.
+
+#ifndef NEARDUP_CLUSTER_CLUSTER_H_
+#define NEARDUP_CLUSTER_CLUSTER_H_
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "absl/types/span.h"
+
+namespace neardup {
+
+// A sorted, duplicate-free set of shingle hashes, borrowed from the caller.
+using ShingleSet = absl::Span<const uint64_t>;
+
+// A verified pair of items (a < b) and their exact Jaccard similarity.
+struct SimilarPair {
+  uint32_t a = 0;
+  uint32_t b = 0;
+  double similarity = 0.0;
+};
+
+// VerifyCandidates()
+//
+// The pairs of `candidates` whose exact Jaccard over `sets` (sorted,
+// duplicate-free) is >= `threshold`, in the order of `candidates`. Runs on
+// `threads` threads; the result does not depend on it.
+std::vector<SimilarPair> VerifyCandidates(
+    absl::Span<const std::pair<uint32_t, uint32_t>> candidates,
+    absl::Span<const ShingleSet> sets, double threshold,
+    int threads);
+
+// ClusterWithoutChaining()
+//
+// Clusters of two or more items in which every pair has exact Jaccard >=
+// `threshold`, built from the verified `edges` as described above. Each
+// cluster's members are ascending; clusters are ordered by first member.
+// Items in no cluster are omitted.
+std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
+    absl::Span<const ShingleSet> sets,
+    absl::Span<const SimilarPair> edges, double threshold);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_CLUSTER_CLUSTER_H_

@@ -1,0 +1,44 @@
+#include "engine/fingerprint.h"
+
+#include <algorithm>
+
+#include "base/hash.h"
+#include "normalize/normalize.h"
+#include "segment/segment.h"
+#include "shingle/shingle.h"
+
+namespace neardup {
+
+DocumentFingerprint FingerprintDocument(absl::string_view text,
+                                        const EngineOptions& options) {
+  DocumentFingerprint fp;
+  const NormalizedText normalized = Normalize(text);
+  fp.normalized_length = static_cast<uint32_t>(normalized.text.size());
+  fp.exact_key = Hash64(normalized.text);
+  if (options.documents()) {
+    fp.shingles = Shingle(normalized.text, options.document.shingle);
+  }
+  if (!options.passages()) return fp;
+  for (const Segment& segment : SplitSentences(text)) {
+    const TextRange range =
+        NormalizedRange(normalized, segment.start, segment.end);
+    if (range.begin == range.end) continue;
+    const absl::string_view passage = absl::string_view(normalized.text)
+                                          .substr(range.begin,
+                                                  range.end - range.begin);
+    PassageFingerprint p;
+    p.start = segment.start;
+    p.end = segment.end;
+    p.words = static_cast<uint32_t>(
+        std::count(passage.begin(), passage.end(), ' ') + 1);
+    p.normalized_length = static_cast<uint32_t>(passage.size());
+    p.exact_key = Hash64(passage);
+    if (p.words >= static_cast<uint32_t>(options.min_passage_words)) {
+      p.shingles = Shingle(passage, options.passage.shingle);
+    }
+    fp.passages.push_back(std::move(p));
+  }
+  return fp;
+}
+
+}  // namespace neardup

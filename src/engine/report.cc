@@ -1,0 +1,182 @@
+#include "engine/report.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "io/json_writer.h"
+
+namespace neardup {
+namespace {
+
+constexpr size_t kPreviewBytes = 160;
+
+void AppendNumber(std::string& out, double value) {
+  absl::StrAppendFormat(&out, "%.4f", value);
+}
+
+// The first kPreviewBytes of `text` with whitespace runs folded, cut at a
+// character boundary.
+std::string Preview(absl::string_view text) {
+  std::string out;
+  bool space = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool is_space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (is_space) {
+      space = !out.empty();
+      continue;
+    }
+    if (out.size() >= kPreviewBytes &&
+        (static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      out.append("...");
+      break;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+void AppendMember(std::string& out, const Cluster& cluster,
+                  const Member& member, absl::Span<const Document> documents) {
+  const Document& doc = documents[member.doc];
+  out.append("{\"doc\":");
+  AppendJsonString(out, doc.id);
+  absl::StrAppend(&out, ",\"start\":", member.start, ",\"end\":", member.end);
+  if (cluster.level == Level::kDocument) {
+    absl::StrAppend(&out, ",\"bytes\":", member.end - member.start,
+                    ",\"preview\":");
+    AppendJsonString(out, Preview(doc.text));
+  } else {
+    out.append(",\"text\":");
+    AppendJsonString(out, absl::string_view(doc.text).substr(
+                              member.start, member.end - member.start));
+  }
+  out.append(",\"similarity\":");
+  AppendNumber(out, member.similarity);
+  out.push_back('}');
+}
+
+void AppendOptionalDoc(std::string& out, const std::optional<uint32_t>& doc,
+                       absl::Span<const Document> documents) {
+  if (doc.has_value()) {
+    AppendJsonString(out, documents[*doc].id);
+  } else {
+    out.append("null");
+  }
+}
+
+}  // namespace
+
+std::string ReportJsonLines(const ScanResult& scan,
+                            absl::Span<const Document> documents) {
+  std::string out;
+  for (const Cluster& c : scan.clusters) {
+    absl::StrAppend(&out, "{\"level\":\"", LevelName(c.level),
+                    "\",\"cluster\":", c.id, ",\"boilerplate\":",
+                    c.boilerplate ? "true" : "false", ",\"canonical\":");
+    AppendMember(out, c, c.members[c.canonical], documents);
+    out.append(",\"reason\":");
+    AppendJsonString(out, c.reason);
+    out.append(",\"members\":[");
+    for (size_t i = 0; i < c.members.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      AppendMember(out, c, c.members[i], documents);
+    }
+    out.append("]}\n");
+  }
+  for (const Overlap& o : scan.overlaps) {
+    out.append("{\"level\":\"overlap\",\"docs\":[");
+    AppendJsonString(out, documents[o.doc_a].id);
+    out.push_back(',');
+    AppendJsonString(out, documents[o.doc_b].id);
+    absl::StrAppend(&out, "],\"shared_passages\":", o.shared_passages,
+                    ",\"fraction_a\":");
+    AppendNumber(out, o.fraction_a);
+    out.append(",\"fraction_b\":");
+    AppendNumber(out, o.fraction_b);
+    out.append(",\"earlier\":");
+    AppendOptionalDoc(out, o.earlier, documents);
+    out.append("}\n");
+  }
+  return out;
+}
+
+std::string DecisionJson(const CleanDecision& decision, size_t index,
+                         absl::Span<const Document> documents,
+                         size_t bytes_out) {
+  const Document& doc = documents[index];
+  std::string out = "{\"doc\":";
+  AppendJsonString(out, doc.id);
+  out.append(",\"source\":");
+  AppendJsonString(out, doc.source);
+  absl::StrAppend(&out, ",\"decision\":\"",
+                  decision.kept ? "kept" : "dropped", "\",\"duplicate_of\":");
+  AppendOptionalDoc(out, decision.duplicate_of, documents);
+  out.append(",\"cluster\":");
+  if (decision.cluster != 0) {
+    absl::StrAppend(&out, decision.cluster);
+  } else {
+    out.append("null");
+  }
+  out.append(",\"similarity\":");
+  if (decision.duplicate_of.has_value()) {
+    AppendNumber(out, decision.similarity);
+  } else {
+    out.append("null");
+  }
+  absl::StrAppend(&out, ",\"bytes_in\":", doc.text.size(), ",\"bytes_out\":",
+                  bytes_out, ",\"removed\":[");
+  for (size_t i = 0; i < decision.removed.size(); ++i) {
+    const RemovedPassage& r = decision.removed[i];
+    if (i > 0) out.push_back(',');
+    absl::StrAppend(&out, "{\"start\":", r.start, ",\"end\":", r.end,
+                    ",\"cluster\":", r.cluster, ",\"similarity\":");
+    AppendNumber(out, r.similarity);
+    absl::StrAppend(&out, ",\"kept_start\":", r.kept_start,
+                    ",\"kept_end\":", r.kept_end, "}");
+  }
+  out.append("]}");
+  return out;
+}
+
+std::string SkippedJson(absl::string_view reason) {
+  std::string out = "{\"decision\":\"skipped\",\"reason\":";
+  AppendJsonString(out, reason);
+  out.push_back('}');
+  return out;
+}
+
+std::string ComparisonJson(const Comparison& comparison, const Document& a,
+                           const Document& b) {
+  std::string out = "{\"a\":";
+  AppendJsonString(out, a.id);
+  out.append(",\"b\":");
+  AppendJsonString(out, b.id);
+  out.append(",\"jaccard\":");
+  AppendNumber(out, comparison.jaccard);
+  out.append(",\"containment_a_in_b\":");
+  AppendNumber(out, comparison.containment_a);
+  out.append(",\"containment_b_in_a\":");
+  AppendNumber(out, comparison.containment_b);
+  out.append(",\"shared\":[");
+  for (size_t i = 0; i < comparison.shared.size(); ++i) {
+    const SharedPassage& p = comparison.shared[i];
+    if (i > 0) out.push_back(',');
+    absl::StrAppend(&out, "{\"a_start\":", p.a_start, ",\"a_end\":", p.a_end,
+                    ",\"b_start\":", p.b_start, ",\"b_end\":", p.b_end,
+                    ",\"similarity\":");
+    AppendNumber(out, p.similarity);
+    out.append(",\"a_text\":");
+    AppendJsonString(out, absl::string_view(a.text).substr(
+                              p.a_start, p.a_end - p.a_start));
+    out.append(",\"b_text\":");
+    AppendJsonString(out, absl::string_view(b.text).substr(
+                              p.b_start, p.b_end - p.b_start));
+    out.push_back('}');
+  }
+  out.append("]}\n");
+  return out;
+}
+
+}  // namespace neardup

@@ -1,0 +1,54 @@
+// engine/report.h: the JSON lines neardup writes. These formats are a
+// contract users parse; README.md ("The report") documents every field.
+//
+//   cluster:  {"level":"passage"|"document","cluster":N,"boilerplate":bool,
+//              "canonical":MEMBER,"reason":"...","members":[MEMBER,...]}
+//             MEMBER = {"doc":ID,"start":B,"end":B,"text":"...",
+//                       "similarity":J}; document members carry
+//             "bytes" and a "preview" instead of "text".
+//   overlap:  {"level":"overlap","docs":[A,B],"shared_passages":N,
+//              "fraction_a":F,"fraction_b":F,"earlier":ID|null}
+//   decision: {"doc":ID,"source":"path:line","decision":"kept"|"dropped",
+//              "duplicate_of":ID|null,"cluster":N|null,"similarity":J|null,
+//              "bytes_in":B,"bytes_out":B,"removed":[{"start":B,"end":B,
+//              "cluster":N,"similarity":J,"kept_start":B,"kept_end":B}]}
+//             and {"decision":"skipped","reason":"path:line: ..."} for
+//             input lines skipped with --skip_bad.
+// Offsets are bytes of the document text as read (UTF-8, after repair of
+// invalid sequences), end exclusive. Numbers print with 4 decimals.
+//
+// Thread safety: pure functions.
+
+#ifndef NEARDUP_ENGINE_REPORT_H_
+#define NEARDUP_ENGINE_REPORT_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "engine/clean.h"
+#include "engine/compare.h"
+#include "engine/scan.h"
+#include "io/reader.h"
+
+namespace neardup {
+
+// One line per cluster, then one per overlap, each ending in '\n'.
+std::string ReportJsonLines(const ScanResult& scan,
+                            absl::Span<const Document> documents);
+
+// The decision line for `documents[index]`, without a newline.
+std::string DecisionJson(const CleanDecision& decision, size_t index,
+                         absl::Span<const Document> documents,
+                         size_t bytes_out);
+
+// The decision line for an input line skipped with --skip_bad.
+std::string SkippedJson(absl::string_view reason);
+
+// The comparison of `a` and `b` as one JSON object, with a newline.
+std::string ComparisonJson(const Comparison& comparison, const Document& a,
+                           const Document& b);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_ENGINE_REPORT_H_

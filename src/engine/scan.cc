@@ -1,0 +1,334 @@
+#include "engine/scan.h"
+
+#include <algorithm>
+#include <numeric>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "base/parallel.h"
+#include "base/status_macros.h"
+#include "canonical/canonical.h"
+#include "cluster/cluster.h"
+#include "engine/fingerprint.h"
+#include "minhash/minhash.h"
+#include "shingle/shingle.h"
+
+namespace neardup {
+namespace {
+
+// One text that takes part in clustering: a whole document or a passage.
+struct Item {
+  uint32_t doc = 0;
+  uint32_t start = 0;
+  uint32_t end = 0;
+  uint32_t normalized_length = 0;
+  uint64_t exact_key = 0;
+  ShingleSet shingles;
+  bool eligible = false;  // enough words for near-duplicate search
+};
+
+bool SameText(const Item& a, const Item& b) {
+  return a.exact_key == b.exact_key && a.normalized_length == b.normalized_length;
+}
+
+double Similarity(const Item& a, const Item& b) {
+  return SameText(a, b) ? 1.0 : Jaccard(a.shingles, b.shingles);
+}
+
+struct LevelClusters {
+  std::vector<std::vector<uint32_t>> clusters;     // item indexes, ascending
+  std::vector<std::vector<uint32_t>> boilerplate;  // identical, in many docs
+};
+
+size_t DistinctDocs(const std::vector<Item>& items,
+                    const std::vector<uint32_t>& members) {
+  size_t distinct = 0;
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (i == 0 || items[members[i]].doc != items[members[i - 1]].doc) {
+      ++distinct;
+    }
+  }
+  return distinct;
+}
+
+// Groups identical items, finds near-duplicate groups with MinHash + LSH,
+// verifies and clusters them. `items` must be in input order.
+LevelClusters ClusterLevel(const std::vector<Item>& items,
+                           const LevelOptions& level, const LshParams& lsh,
+                           const MinHasher& hasher,
+                           const EngineOptions& options, bool find_boilerplate,
+                           LevelStats& stats) {
+  LevelClusters result;
+  std::vector<uint32_t> order(items.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    const Item& a = items[x];
+    const Item& b = items[y];
+    if (a.exact_key != b.exact_key) return a.exact_key < b.exact_key;
+    if (a.normalized_length != b.normalized_length) {
+      return a.normalized_length < b.normalized_length;
+    }
+    return x < y;
+  });
+  std::vector<std::vector<uint32_t>> groups;
+  for (size_t begin = 0; begin < order.size();) {
+    size_t end = begin + 1;
+    while (end < order.size() && SameText(items[order[begin]], items[order[end]])) {
+      ++end;
+    }
+    std::vector<uint32_t> members(order.begin() + begin, order.begin() + end);
+    begin = end;
+    if (find_boilerplate &&
+        DistinctDocs(items, members) >= options.boilerplate_min_docs) {
+      result.boilerplate.push_back(std::move(members));
+    } else if (items[members.front()].eligible) {
+      groups.push_back(std::move(members));
+    }
+  }
+  std::sort(groups.begin(), groups.end(),
+            [](const auto& x, const auto& y) { return x.front() < y.front(); });
+  stats.distinct = groups.size();
+
+  // Near duplicates among one representative per group.
+  std::vector<ShingleSet> sets(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) {
+    sets[g] = items[groups[g].front()].shingles;
+  }
+  const size_t k = static_cast<size_t>(hasher.num_perm());
+  std::vector<uint64_t> signatures(groups.size() * k);
+  ParallelFor(groups.size(), options.threads, [&](size_t g) {
+    hasher.SignInto(sets[g], absl::MakeSpan(signatures.data() + g * k, k));
+  });
+  const CandidateSet candidates =
+      FindCandidates(signatures, hasher.num_perm(), lsh, options.max_bucket);
+  stats.candidates = candidates.pairs.size();
+  stats.oversized_buckets = candidates.oversized_buckets;
+  const std::vector<SimilarPair> verified = VerifyCandidates(
+      candidates.pairs, sets, level.threshold, options.threads);
+  stats.verified = verified.size();
+
+  std::vector<bool> clustered(groups.size(), false);
+  for (const std::vector<uint32_t>& group_ids :
+       ClusterWithoutChaining(sets, verified, level.threshold)) {
+    std::vector<uint32_t> members;
+    for (const uint32_t g : group_ids) {
+      clustered[g] = true;
+      members.insert(members.end(), groups[g].begin(), groups[g].end());
+    }
+    std::sort(members.begin(), members.end());
+    result.clusters.push_back(std::move(members));
+  }
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (!clustered[g] && groups[g].size() >= 2) {
+      result.clusters.push_back(groups[g]);
+    }
+  }
+  std::sort(result.clusters.begin(), result.clusters.end(),
+            [](const auto& x, const auto& y) { return x.front() < y.front(); });
+  stats.clusters = result.clusters.size();
+  return result;
+}
+
+Cluster MakeCluster(Level level, const std::vector<uint32_t>& item_ids,
+                    const std::vector<Item>& items,
+                    absl::Span<const Document> documents,
+                    CanonicalPolicy policy, bool boilerplate) {
+  Cluster cluster;
+  cluster.level = level;
+  cluster.boilerplate = boilerplate;
+  const size_t n = item_ids.size();
+  std::vector<CanonicalCandidate> candidates(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Item& item = items[item_ids[i]];
+    cluster.members.push_back(
+        Member{item.doc, item.start, item.end, item.normalized_length, 1.0});
+    candidates[i].length = item.normalized_length;
+    candidates[i].date = documents[item.doc].date;
+  }
+  if (boilerplate) {
+    cluster.canonical = 0;
+    cluster.reason = absl::StrCat(
+        "boilerplate: identical after normalization in ",
+        DistinctDocs(items, item_ids),
+        " documents; the first occurrence stands for all");
+    return cluster;
+  }
+  if (policy == CanonicalPolicy::kCentral) {
+    for (size_t i = 0; i < n; ++i) {
+      double sum = 0;
+      for (size_t j = 0; j < n; ++j) {
+        if (i != j) sum += Similarity(items[item_ids[i]], items[item_ids[j]]);
+      }
+      candidates[i].centrality = sum / static_cast<double>(n - 1);
+    }
+  }
+  CanonicalChoice choice = ChooseCanonical(candidates, policy);
+  cluster.canonical = choice.index;
+  cluster.reason = std::move(choice.reason);
+  const Item& canonical = items[item_ids[choice.index]];
+  for (size_t i = 0; i < n; ++i) {
+    cluster.members[i].similarity = Similarity(items[item_ids[i]], canonical);
+  }
+  return cluster;
+}
+
+std::vector<Overlap> FindOverlaps(const std::vector<Cluster>& clusters,
+                                  absl::Span<const Document> documents,
+                                  const std::vector<Item>& passages) {
+  std::vector<uint32_t> document_cluster(documents.size(), 0);
+  std::vector<size_t> eligible(documents.size(), 0);
+  for (const Item& p : passages) eligible[p.doc] += p.eligible ? 1 : 0;
+  for (const Cluster& c : clusters) {
+    if (c.level != Level::kDocument) continue;
+    for (const Member& m : c.members) document_cluster[m.doc] = c.id;
+  }
+  struct Shared {
+    size_t clusters = 0;
+    std::vector<uint32_t> starts_a, starts_b;  // passages, by start offset
+  };
+  absl::flat_hash_map<std::pair<uint32_t, uint32_t>, Shared> shared;
+  for (const Cluster& c : clusters) {
+    if (c.level != Level::kPassage || c.boilerplate) continue;
+    // Members are in (doc, start) order: runs of one document.
+    std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) in members
+    for (size_t i = 0; i < c.members.size(); ++i) {
+      if (i == 0 || c.members[i].doc != c.members[i - 1].doc) {
+        runs.emplace_back(i, i + 1);
+      } else {
+        runs.back().second = i + 1;
+      }
+    }
+    for (size_t x = 0; x < runs.size(); ++x) {
+      for (size_t y = x + 1; y < runs.size(); ++y) {
+        const uint32_t a = c.members[runs[x].first].doc;
+        const uint32_t b = c.members[runs[y].first].doc;
+        if (document_cluster[a] != 0 &&
+            document_cluster[a] == document_cluster[b]) {
+          continue;
+        }
+        Shared& s = shared[{a, b}];
+        ++s.clusters;
+        for (size_t i = runs[x].first; i < runs[x].second; ++i) {
+          s.starts_a.push_back(c.members[i].start);
+        }
+        for (size_t i = runs[y].first; i < runs[y].second; ++i) {
+          s.starts_b.push_back(c.members[i].start);
+        }
+      }
+    }
+  }
+  auto distinct = [](std::vector<uint32_t>& v) {
+    std::sort(v.begin(), v.end());
+    return static_cast<size_t>(std::unique(v.begin(), v.end()) - v.begin());
+  };
+  std::vector<Overlap> overlaps;
+  overlaps.reserve(shared.size());
+  for (auto& [docs, s] : shared) {
+    Overlap o;
+    o.doc_a = docs.first;
+    o.doc_b = docs.second;
+    o.shared_passages = s.clusters;
+    o.fraction_a = static_cast<double>(distinct(s.starts_a)) /
+                   static_cast<double>(std::max<size_t>(1, eligible[o.doc_a]));
+    o.fraction_b = static_cast<double>(distinct(s.starts_b)) /
+                   static_cast<double>(std::max<size_t>(1, eligible[o.doc_b]));
+    const std::string& date_a = documents[o.doc_a].date;
+    const std::string& date_b = documents[o.doc_b].date;
+    if (!date_a.empty() && !date_b.empty() && date_a != date_b) {
+      o.earlier = date_a < date_b ? o.doc_a : o.doc_b;
+    }
+    overlaps.push_back(o);
+  }
+  std::sort(overlaps.begin(), overlaps.end(),
+            [](const Overlap& x, const Overlap& y) {
+              if (x.shared_passages != y.shared_passages) {
+                return x.shared_passages > y.shared_passages;
+              }
+              const double fx = std::max(x.fraction_a, x.fraction_b);
+              const double fy = std::max(y.fraction_a, y.fraction_b);
+              if (fx != fy) return fx > fy;
+              return std::pair(x.doc_a, x.doc_b) < std::pair(y.doc_a, y.doc_b);
+            });
+  return overlaps;
+}
+
+}  // namespace
+
+absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
+                                const EngineOptions& options) {
+  NEARDUP_RETURN_IF_ERROR(options.Validate());
+  NEARDUP_ASSIGN_OR_RETURN(const MinHasher hasher,
+                           MinHasher::Create(options.num_perm, options.seed));
+  ScanResult result;
+  ScanStats& stats = result.stats;
+  stats.documents = documents.size();
+
+  std::vector<DocumentFingerprint> fingerprints(documents.size());
+  ParallelFor(documents.size(), options.threads, [&](size_t i) {
+    fingerprints[i] = FingerprintDocument(documents[i].text, options);
+  });
+
+  std::vector<Item> doc_items;
+  std::vector<Item> passage_items;
+  for (uint32_t d = 0; d < documents.size(); ++d) {
+    const DocumentFingerprint& fp = fingerprints[d];
+    if (fp.normalized_length == 0) {
+      ++stats.empty_documents;
+      continue;
+    }
+    doc_items.push_back(Item{d, 0, static_cast<uint32_t>(documents[d].text.size()),
+                             fp.normalized_length, fp.exact_key, fp.shingles,
+                             true});
+    for (const PassageFingerprint& p : fp.passages) {
+      const bool eligible = !p.shingles.empty();
+      if (!eligible) ++stats.short_passages;
+      passage_items.push_back(Item{d, p.start, p.end, p.normalized_length,
+                                   p.exact_key, p.shingles, eligible});
+    }
+  }
+
+  std::vector<Cluster>& clusters = result.clusters;
+  if (options.documents()) {
+    NEARDUP_ASSIGN_OR_RETURN(stats.document.lsh,
+                             options.EffectiveLsh(options.document));
+    stats.document.items = doc_items.size();
+    const LevelClusters found =
+        ClusterLevel(doc_items, options.document, stats.document.lsh, hasher,
+                     options, /*find_boilerplate=*/false, stats.document);
+    for (const auto& members : found.clusters) {
+      clusters.push_back(MakeCluster(Level::kDocument, members, doc_items,
+                                     documents, options.document.canonical,
+                                     /*boilerplate=*/false));
+    }
+  }
+  if (options.passages()) {
+    NEARDUP_ASSIGN_OR_RETURN(stats.passage.lsh,
+                             options.EffectiveLsh(options.passage));
+    stats.passage.items = passage_items.size() - stats.short_passages;
+    LevelClusters found =
+        ClusterLevel(passage_items, options.passage, stats.passage.lsh, hasher,
+                     options, /*find_boilerplate=*/true, stats.passage);
+    stats.boilerplate_clusters = found.boilerplate.size();
+    std::vector<std::pair<std::vector<uint32_t>, bool>> all;
+    for (auto& members : found.clusters) all.emplace_back(std::move(members), false);
+    for (auto& members : found.boilerplate) all.emplace_back(std::move(members), true);
+    std::sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
+      return x.first.front() < y.first.front();
+    });
+    for (const auto& [members, boilerplate] : all) {
+      clusters.push_back(MakeCluster(Level::kPassage, members, passage_items,
+                                     documents, options.passage.canonical,
+                                     boilerplate));
+    }
+  }
+  for (size_t i = 0; i < clusters.size(); ++i) {
+    clusters[i].id = static_cast<uint32_t>(i + 1);
+  }
+  if (options.passages()) {
+    result.overlaps = FindOverlaps(clusters, documents, passage_items);
+  }
+  return result;
+}
+
+}  // namespace neardup

@@ -1,0 +1,82 @@
+#include "io/json_writer.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "simdjson.h"
+
+namespace neardup {
+
+void AppendJsonString(std::string& out, absl::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t plain_start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + plain_start, i - plain_start);
+    plain_start = i + 1;
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        out.append("\\u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+    }
+  }
+  out.append(text.data() + plain_start, text.size() - plain_start);
+  out.push_back('"');
+}
+
+absl::StatusOr<std::string> DocumentJson(const Document& doc,
+                                         absl::string_view text,
+                                         const ReadOptions& options) {
+  std::string out;
+  if (doc.json.empty()) {
+    out.append("{\"id\":");
+    AppendJsonString(out, doc.id);
+    out.append(",\"text\":");
+    AppendJsonString(out, text);
+    out.push_back('}');
+    return out;
+  }
+  if (text == doc.text) return doc.json;
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(doc.json).get(object) != simdjson::SUCCESS) {
+    return absl::InternalError(
+        absl::StrCat(doc.source, ": input line no longer parses"));
+  }
+  out.push_back('{');
+  bool first = true;
+  for (const simdjson::dom::key_value_pair field : object) {
+    if (!first) out.push_back(',');
+    first = false;
+    // Debian's Abseil has its own string_view, not std::string_view.
+    const absl::string_view key(field.key.data(), field.key.size());
+    AppendJsonString(out, key);
+    out.push_back(':');
+    if (key == options.text_field) {
+      AppendJsonString(out, text);
+    } else {
+      out.append(simdjson::minify(field.value));
+    }
+  }
+  out.push_back('}');
+  return out;
+}
+
+}  // namespace neardup

@@ -1,0 +1,88 @@
+// lsh/lsh.h: banded locality-sensitive hashing over MinHash signatures.
+//
+// Why: comparing every pair of n texts is O(n^2). Cutting each signature into
+// `bands` bands of `rows` values and pairing only texts that agree on a whole
+// band finds pairs of Jaccard similarity s with probability
+// 1 - (1 - s^rows)^bands (the S-curve), in time linear in n plus the
+// candidates found.
+//
+// Bands and rows are chosen from a threshold by minimizing the weighted areas
+// of false positives (the curve's area left of the threshold) and false
+// negatives (the gap above it, right of the threshold), as datasketch does,
+// among the choices that make a pair exactly at the threshold a candidate
+// with probability >= `min_recall` (0.99 by default). The area criterion
+// alone leaves pairs at the threshold a coin flip (0.37 for threshold 0.45
+// and 128 permutations); since every candidate is verified exactly, a false
+// positive costs one comparison while a false negative is a lost duplicate.
+//
+// A bucket shared by more than `max_bucket` items (a boilerplate line that
+// survived exact de-duplication in near-identical variants) costs linear
+// work: its members are paired with its first member and with their
+// neighbours in sorted order, never all pairs. Such buckets are counted.
+//
+// Example:
+//   NEARDUP_ASSIGN_OR_RETURN(LshParams p, ChooseLshParams(0.7, 128));
+//   CandidateSet c = FindCandidates(signatures, 128, p, 64);
+//   for (auto [a, b] : c.pairs) { ... verify ... }
+//
+// Determinism: pairs are sorted (a < b, ascending), whatever the input order
+// of equal keys. Thread safety: pure functions.
+
+#ifndef NEARDUP_LSH_LSH_H_
+#define NEARDUP_LSH_LSH_H_
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace neardup {
+
+struct LshParams {
+  int bands = 0;
+  int rows = 0;
+};
+
+// CandidateProbability()
+//
+// Probability that two sets of Jaccard similarity `jaccard` share at least
+// one band: 1 - (1 - jaccard^rows)^bands.
+double CandidateProbability(double jaccard, const LshParams& params);
+
+// ChooseLshParams()
+//
+// The (bands, rows) with bands * rows <= `num_perm` and
+// CandidateProbability(threshold) >= `min_recall` that minimize FP area + FN
+// area for `threshold`; if none reaches `min_recall`, the one that comes
+// closest. kInvalidArgument if threshold or min_recall is outside (0, 1) or
+// num_perm < 1.
+absl::StatusOr<LshParams> ChooseLshParams(double threshold, int num_perm,
+                                          double min_recall = 0.99);
+
+// ValidateLshParams()
+//
+// kInvalidArgument unless bands >= 1, rows >= 1 and bands * rows <= num_perm.
+absl::Status ValidateLshParams(const LshParams& params, int num_perm);
+
+struct CandidateSet {
+  // Item index pairs (a < b), sorted and unique.
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  // Buckets larger than max_bucket, paired in linear time.
+  size_t oversized_buckets = 0;
+};
+
+// FindCandidates()
+//
+// Items are the rows of `signatures`, a flat array of n * `num_perm` values.
+// Returns the pairs that share a band. O(n * bands * log n) for the sort,
+// plus the pairs emitted; buckets above `max_bucket` (>= 2) emit at most
+// 2 * size pairs.
+CandidateSet FindCandidates(absl::Span<const uint64_t> signatures,
+                            int num_perm, const LshParams& params,
+                            size_t max_bucket);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_LSH_LSH_H_

@@ -1,0 +1,99 @@
+#include "shingle/shingle.h"
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "base/hash.h"
+
+namespace neardup {
+namespace {
+
+bool IsContinuationByte(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
+// Offsets where each n-gram starts, and one past where the last one ends:
+// unit starts are word starts (kWord) or code point starts (kChar).
+std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
+  std::vector<uint32_t> starts;  // start offset of every unit
+  starts.reserve(by_word ? text.size() / 4 : text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (by_word ? (i == 0 || text[i - 1] == ' ')
+                : !IsContinuationByte(text[i])) {
+      starts.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  std::vector<uint64_t> hashes;
+  const size_t units = starts.size();
+  if (units == 0) return hashes;
+  const size_t size = static_cast<size_t>(n);
+  if (units <= size) {
+    hashes.push_back(Hash64(text));
+    return hashes;
+  }
+  hashes.reserve(units - size + 1);
+  for (size_t k = 0; k + size <= units; ++k) {
+    const size_t begin = starts[k];
+    // A word n-gram ends before the space that precedes the next word.
+    const size_t end = k + size < units
+                           ? starts[k + size] - (by_word ? 1 : 0)
+                           : text.size();
+    hashes.push_back(Hash64(text.substr(begin, end - begin)));
+  }
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  return hashes;
+}
+
+}  // namespace
+
+absl::StatusOr<ShingleSpec> ShingleSpec::Parse(absl::string_view text) {
+  const size_t colon = text.find(':');
+  const absl::string_view kind = text.substr(0, colon);
+  int size = 0;
+  if (colon == absl::string_view::npos || (kind != "word" && kind != "char") ||
+      !absl::SimpleAtoi(text.substr(colon + 1), &size) || size < 1 ||
+      size > 64) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad shingle spec '", text, "': expected word:N or char:N, 1 <= N <= 64"));
+  }
+  return ShingleSpec{kind == "word" ? ShingleKind::kWord : ShingleKind::kChar,
+                     size};
+}
+
+std::string ShingleSpec::ToString() const {
+  return absl::StrCat(kind == ShingleKind::kWord ? "word:" : "char:", size);
+}
+
+std::vector<uint64_t> Shingle(absl::string_view normalized,
+                              const ShingleSpec& spec) {
+  return HashNgrams(normalized, spec.kind == ShingleKind::kWord, spec.size);
+}
+
+size_t IntersectionSize(absl::Span<const uint64_t> a,
+                        absl::Span<const uint64_t> b) {
+  size_t i = 0, j = 0, common = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
+  return common;
+}
+
+double Jaccard(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b) {
+  if (a.empty() && b.empty()) return 0.0;
+  const size_t common = IntersectionSize(a, b);
+  return static_cast<double>(common) /
+         static_cast<double>(a.size() + b.size() - common);
+}
+
+}  // namespace neardup

@@ -1,0 +1,70 @@
+// shingle/shingle.h: word and character n-grams of normalized text, as sets
+// of 64-bit hashes.
+//
+// Why: near-duplicate detection compares texts by the overlap of their
+// shingle sets (Jaccard similarity). Word n-grams suit whole articles (few,
+// distinctive shingles); character n-grams suit sentences, where a reworded
+// or re-inflected word must still leave most shingles intact.
+//
+// Input is the output of Normalize(): tokens joined by single spaces, so a
+// word n-gram is the contiguous substring from its first to its last word
+// and both kinds hash bytes with Hash64 (XXH3). Character n-grams count code
+// points, not bytes, and include the spaces between words.
+//
+// A text shorter than n (fewer than n words, or n code points) still gets one
+// shingle: the whole text. An empty text gets none.
+//
+// Example:
+//   NEARDUP_ASSIGN_OR_RETURN(ShingleSpec spec, ShingleSpec::Parse("char:5"));
+//   std::vector<uint64_t> set = Shingle(normalized.text, spec);
+//
+// Thread safety: pure functions.
+
+#ifndef NEARDUP_SHINGLE_SHINGLE_H_
+#define NEARDUP_SHINGLE_SHINGLE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+
+namespace neardup {
+
+enum class ShingleKind { kWord, kChar };
+
+// What to shingle by: "word:5" or "char:5".
+struct ShingleSpec {
+  ShingleKind kind = ShingleKind::kWord;
+  int size = 5;
+
+  // Parses "word:N" or "char:N" with 1 <= N <= 64. kInvalidArgument otherwise.
+  static absl::StatusOr<ShingleSpec> Parse(absl::string_view text);
+  // The inverse of Parse().
+  std::string ToString() const;
+};
+
+// Shingle()
+//
+// The sorted, duplicate-free hashes of the n-grams of `normalized`.
+// O(|normalized|) hashing plus a sort of the shingles.
+std::vector<uint64_t> Shingle(absl::string_view normalized,
+                              const ShingleSpec& spec);
+
+// Jaccard()
+//
+// Exact Jaccard similarity |a ∩ b| / |a ∪ b| of two sorted duplicate-free
+// sets; 0 when both are empty. O(|a| + |b|).
+double Jaccard(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b);
+
+// IntersectionSize()
+//
+// |a ∩ b| for sorted duplicate-free sets. O(|a| + |b|).
+size_t IntersectionSize(absl::Span<const uint64_t> a,
+                        absl::Span<const uint64_t> b);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_SHINGLE_SHINGLE_H_
