@@ -81,8 +81,9 @@ void AppendCodePoint(utf8proc_int32_t cp, uint32_t origin, Builder& builder) {
   int boundclass = UTF8PROC_BOUNDCLASS_START;
   const utf8proc_ssize_t n = utf8proc_decompose_char(
       cp, folded, 32,
-      static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-                                     UTF8PROC_STRIPMARK | UTF8PROC_LUMP),
+      static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+                                     UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+                                     UTF8PROC_LUMP),
       &boundclass);
   if (n < 0 || n > 32) {
     builder.Separator(origin);

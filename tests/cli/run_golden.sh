@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Golden tests of the neardup command line (zstd's cli-tests, in one script).
+#
+#   run_golden.sh NEARDUP_BINARY SOURCE_DIR [--update]
+#
+# Each case runs the binary from SOURCE_DIR and compares its stdout, written
+# files and exit status with tests/cli/golden/. --update rewrites the golden
+# files instead (tools/regen_golden.sh); review the diff before committing.
+set -u
+bin=$1
+src=$2
+update=${3:-}
+golden="$src/tests/cli/golden"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$src" || exit 2
+failures=0
+passed=0
+
+# check NAME ACTUAL_FILE: compare with (or update) golden/NAME.
+check() {
+  if [ "$update" = "--update" ]; then
+    cp "$2" "$golden/$1"
+    return
+  fi
+  if diff -u "$golden/$1" "$2" > "$work/diff"; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL: $1 differs from its golden file:"
+    head -40 "$work/diff"
+    failures=$((failures + 1))
+  fi
+}
+
+# expect NAME WANTED_STATUS STDERR_SUBSTRING -- COMMAND...
+expect() {
+  local name=$1 want=$2 needle=$3
+  shift 4
+  "$@" > "$work/out" 2> "$work/err"
+  local got=$?
+  if [ "$got" != "$want" ] || ! grep -qF -- "$needle" "$work/err"; then
+    echo "FAIL: $name: exit $got (want $want), stderr:"
+    head -5 "$work/err"
+    failures=$((failures + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+
+mkdir -p "$golden"
+"$bin" scan corpus --quiet > "$work/scan.jsonl"
+check scan.jsonl "$work/scan.jsonl"
+"$bin" --quiet > "$work/default.jsonl"   # no arguments: scan corpus/
+check scan.jsonl "$work/default.jsonl"
+"$bin" scan corpus --quiet --threads=1 > "$work/scan1.jsonl"
+check scan.jsonl "$work/scan1.jsonl"
+"$bin" clean corpus --quiet --output "$work/clean.jsonl" \
+  --decisions "$work/decisions.jsonl"
+check clean.jsonl "$work/clean.jsonl"
+check decisions.jsonl "$work/decisions.jsonl"
+"$bin" compare corpus/003_3ff6272d002e0d14.txt corpus/004_8c9459fa7f398ba9.txt \
+  --quiet > "$work/compare.json"
+check compare.json "$work/compare.json"
+
+if [ "$update" != "--update" ]; then
+  printf '{"text":"fine"}\n{"text": broken\n' > "$work/bad.jsonl"
+  printf '{"id":"a","text":"ok"}\n' > "$work/stdin.jsonl"
+  expect usage 1 "unknown level" -- "$bin" scan corpus --level=sentence
+  expect missing 2 "nope.txt: no such file" -- "$bin" scan "$work/nope.txt"
+  expect malformed 2 "bad.jsonl:2: malformed JSON" -- "$bin" scan "$work/bad.jsonl"
+  expect skip_bad 0 "1 lines skipped" -- "$bin" clean "$work/bad.jsonl" \
+    --skip_bad --output "$work/c.jsonl" --decisions "$work/d.jsonl"
+  if ! grep -q '"decision":"skipped","reason":".*bad.jsonl:2: malformed JSON' \
+      "$work/d.jsonl"; then
+    echo "FAIL: skipped line missing from decisions"; failures=$((failures + 1))
+  fi
+  expect accounting 0 "1 read = 1 kept + 0 dropped + 0 skipped" -- \
+    "$bin" clean - --output "$work/c2.jsonl" < "$work/stdin.jsonl"
+  expect compare_arity 2 "exactly two documents" -- "$bin" compare corpus
+fi
+
+echo "cli golden: $passed passed, $failures failed"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,87 @@
+#include "cluster/cluster.h"
+
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "shingle/shingle.h"
+
+namespace neardup {
+namespace {
+
+using ::testing::ElementsAre;
+
+std::vector<uint64_t> Range(uint64_t begin, uint64_t end) {
+  std::vector<uint64_t> v;
+  for (uint64_t i = begin; i < end; ++i) v.push_back(i);
+  return v;
+}
+
+std::vector<ShingleSet> Views(const std::vector<std::vector<uint64_t>>& sets) {
+  return std::vector<ShingleSet>(sets.begin(), sets.end());
+}
+
+TEST(VerifyTest, KeepsOnlyPairsAtOrAboveTheThreshold) {
+  const std::vector<std::vector<uint64_t>> sets = {Range(0, 10), Range(0, 10),
+                                                   Range(5, 15), Range(50, 60)};
+  const std::vector<std::pair<uint32_t, uint32_t>> candidates = {
+      {0, 1}, {0, 2}, {0, 3}};
+  for (const int threads : {1, 3}) {
+    const auto verified = VerifyCandidates(candidates, Views(sets), 0.3, threads);
+    ASSERT_EQ(verified.size(), 2u);  // J(0,2) = 5/15, J(0,3) = 0
+    EXPECT_EQ(verified[0].b, 1u);
+    EXPECT_DOUBLE_EQ(verified[0].similarity, 1.0);
+    EXPECT_EQ(verified[1].b, 2u);
+    EXPECT_NEAR(verified[1].similarity, 1.0 / 3.0, 1e-12);
+  }
+}
+
+// A ≈ B and B ≈ C, but A and C share nothing: connected components would put
+// all three together; we must not.
+TEST(ClusterTest, DoesNotChainDissimilarItems) {
+  const std::vector<std::vector<uint64_t>> sets = {
+      Range(0, 10),   // A
+      Range(5, 15),   // B: J(A,B) = 1/3
+      Range(10, 20),  // C: J(B,C) = 1/3, J(A,C) = 0
+  };
+  const std::vector<SimilarPair> edges = {{0, 1, 1.0 / 3}, {1, 2, 1.0 / 3}};
+  const auto clusters = ClusterWithoutChaining(Views(sets), edges, 0.3);
+  ASSERT_EQ(clusters.size(), 1u);
+  EXPECT_EQ(clusters[0].size(), 2u);
+  for (const auto& cluster : clusters) {
+    for (const uint32_t x : cluster) {
+      for (const uint32_t y : cluster) {
+        if (x != y) {
+          EXPECT_GE(Jaccard(sets[x], sets[y]), 0.3);
+        }
+      }
+    }
+  }
+}
+
+TEST(ClusterTest, LongChainBreaksIntoPairwiseSimilarClusters) {
+  std::vector<std::vector<uint64_t>> sets;
+  std::vector<SimilarPair> edges;
+  for (uint64_t i = 0; i < 20; ++i) sets.push_back(Range(i * 4, i * 4 + 10));
+  for (uint32_t i = 0; i + 1 < 20; ++i) {
+    edges.push_back({i, i + 1, Jaccard(sets[i], sets[i + 1])});
+  }
+  const double threshold = edges[0].similarity;  // 6/14
+  const auto clusters = ClusterWithoutChaining(Views(sets), edges, threshold);
+  EXPECT_GE(clusters.size(), 7u);
+  for (const auto& cluster : clusters) {
+    EXPECT_LE(cluster.size(), 2u);  // items two apart share only 2 of 18
+  }
+}
+
+TEST(ClusterTest, CliqueStaysTogetherAndOutputIsOrdered) {
+  const std::vector<std::vector<uint64_t>> sets = {
+      Range(100, 110), Range(0, 10), Range(0, 9), Range(1, 10), Range(100, 109)};
+  const std::vector<SimilarPair> edges = {
+      {1, 2, 0.9}, {1, 3, 0.9}, {2, 3, 0.8}, {0, 4, 0.9}};
+  EXPECT_THAT(ClusterWithoutChaining(Views(sets), edges, 0.7),
+              ElementsAre(ElementsAre(0u, 4u), ElementsAre(1u, 2u, 3u)));
+}
+
+}  // namespace
+}  // namespace neardup

@@ -1,0 +1,131 @@
+#include "io/reader.h"
+
+#include <string>
+
+#include "base/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "io/test_files.h"
+
+namespace neardup {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::vector<std::string> Ids(const Corpus& corpus) {
+  std::vector<std::string> ids;
+  for (const Document& d : corpus.documents) ids.push_back(d.id);
+  return ids;
+}
+
+TEST(ReaderTest, DirectoryGivesTextFilesSortedWithRelativeIds) {
+  TempDir dir;
+  dir.Write("b.txt", "second");
+  dir.Write("a.txt", "first");
+  dir.Write("sub/c.txt", "third");
+  dir.Write("notes.md", "ignored");
+  const Corpus corpus = *ReadCorpus({dir.path()}, ReadOptions());
+  EXPECT_THAT(Ids(corpus), ElementsAre("a.txt", "b.txt", "sub/c.txt"));
+  EXPECT_EQ(corpus.documents[0].text, "first");
+  EXPECT_EQ(corpus.report.files, 3u);
+}
+
+TEST(ReaderTest, JsonLinesFieldsIdsDatesAndMissingIds) {
+  TempDir dir;
+  const std::string path = dir.Write(
+      "d.jsonl",
+      "{\"id\":\"x1\",\"text\":\"hello\",\"date\":\"2024-09-19\"}\n"
+      "\n"
+      "{\"id\":42,\"text\":\"numeric id\"}\n"
+      "{\"body\":\"custom\",\"text\":\"no id\"}\n");
+  const Corpus corpus = *ReadCorpus({path}, ReadOptions());
+  EXPECT_THAT(Ids(corpus), ElementsAre("x1", "42", path + ":4"));
+  EXPECT_EQ(corpus.documents[0].date, "2024-09-19");
+  EXPECT_EQ(corpus.documents[1].source, path + ":3");
+
+  ReadOptions custom;
+  custom.text_field = "body";
+  EXPECT_THAT(ReadCorpus({path}, custom).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr(path + ":1: no string field 'body'")));
+}
+
+TEST(ReaderTest, MalformedLineStopsWithPathAndLine) {
+  TempDir dir;
+  const std::string path =
+      dir.Write("bad.jsonl", "{\"text\":\"ok\"}\n{\"text\": oops}\n[1]\n");
+  EXPECT_THAT(ReadCorpus({path}, ReadOptions()).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr(path + ":2: malformed JSON")));
+}
+
+TEST(ReaderTest, SkipBadCountsEveryMalformedLine) {
+  TempDir dir;
+  const std::string path = dir.Write(
+      "bad.jsonl", "{\"text\":\"ok\"}\n{\"text\": oops}\n[1]\n{\"text\":7}\n");
+  ReadOptions options;
+  options.skip_bad = true;
+  const Corpus corpus = *ReadCorpus({path}, options);
+  EXPECT_EQ(corpus.documents.size(), 1u);
+  EXPECT_EQ(corpus.report.skipped, 3u);
+  EXPECT_THAT(corpus.report.skip_reasons,
+              ElementsAre(HasSubstr(":2: malformed JSON"),
+                          HasSubstr(":3: expected a JSON object"),
+                          HasSubstr(":4: no string field 'text'")));
+}
+
+TEST(ReaderTest, InvalidUtf8IsRepairedAndCountedOrRejectedWhenStrict) {
+  TempDir dir;
+  const std::string txt = dir.Write("bad.txt", "caf\xe9 ok");
+  const std::string jsonl =
+      dir.Write("bad.jsonl", "{\"text\":\"caf\xe9\"}\n{\"text\":\"fine\"}\n");
+  const Corpus corpus = *ReadCorpus({txt, jsonl}, ReadOptions());
+  ASSERT_EQ(corpus.documents.size(), 3u);
+  EXPECT_EQ(corpus.documents[0].text, "caf\xEF\xBF\xBD ok");
+  EXPECT_EQ(corpus.documents[0].repaired, 1u);
+  EXPECT_EQ(corpus.documents[1].text, "caf\xEF\xBF\xBD");
+  EXPECT_EQ(corpus.report.repaired_documents, 2u);
+
+  ReadOptions strict;
+  strict.strict_utf8 = true;
+  EXPECT_THAT(ReadCorpus({jsonl}, strict).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr(jsonl + ":1: invalid UTF-8 at byte 12")));
+}
+
+TEST(ReaderTest, EmptyDocumentsAreKept) {
+  TempDir dir;
+  const std::string path = dir.Write("e.jsonl", "{\"text\":\"\"}\n");
+  dir.Write("empty/e.txt", "");
+  EXPECT_EQ(ReadCorpus({path}, ReadOptions())->documents.size(), 1u);
+  EXPECT_EQ(ReadCorpus({dir.path() + "/empty"}, ReadOptions())->documents.size(),
+            1u);
+}
+
+TEST(ReaderTest, ReadsGzipAndRejectsTruncatedGzip) {
+  TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 2000; ++i) {
+    lines += "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"line " +
+             std::to_string(i * 7919) + "\"}\n";
+  }
+  const std::string good = dir.WriteGzip("good.jsonl.gz", lines);
+  EXPECT_EQ(ReadCorpus({good}, ReadOptions())->documents.size(), 2000u);
+  const std::string cut = dir.WriteGzip("cut.jsonl.gz", lines, 400);
+  EXPECT_THAT(ReadCorpus({cut}, ReadOptions()).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr(cut)));
+}
+
+TEST(ReaderTest, MissingPathAndUnknownKindAreErrors) {
+  TempDir dir;
+  EXPECT_THAT(ReadCorpus({dir.path() + "/nope"}, ReadOptions()).status(),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("nope")));
+  const std::string csv = dir.Write("x.csv", "a,b");
+  EXPECT_THAT(ReadCorpus({csv}, ReadOptions()).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown input kind")));
+}
+
+}  // namespace
+}  // namespace neardup

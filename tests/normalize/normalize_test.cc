@@ -1,0 +1,89 @@
+#include "normalize/normalize.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace neardup {
+namespace {
+
+std::string Norm(absl::string_view s) { return Normalize(s).text; }
+
+TEST(NormalizeTest, FoldsCaseAndSeparatesOnPunctuation) {
+  EXPECT_EQ(Norm("  The U.S. Treasury, on FRIDAY!  "), "the u s treasury on friday");
+}
+
+TEST(NormalizeTest, CurlyAndStraightApostrophesGiveTheSameText) {
+  EXPECT_EQ(Norm("The nation’s agency"), Norm("The nation's agency"));
+  EXPECT_EQ(Norm("The nation’s agency"), "the nations agency");
+}
+
+TEST(NormalizeTest, QuotesAndDashesAreSeparators) {
+  EXPECT_EQ(Norm("“Today’s action” — said"), Norm("\"Today's action\" - said"));
+  EXPECT_EQ(Norm("high-profile"), "high profile");
+}
+
+TEST(NormalizeTest, JoinsWordsHyphenatedAtLineEnds) {
+  EXPECT_EQ(Norm("he denied him-\nself tobacco"), "he denied himself tobacco");
+  EXPECT_EQ(Norm("develop-  \r\n   ment"), "development");
+  // A hyphen before a capitalized line is a real hyphen or dash.
+  EXPECT_EQ(Norm("Russia-\nNorth Korea"), "russia north korea");
+}
+
+TEST(NormalizeTest, SplitsWordsGluedAcrossAMissingSpace) {
+  EXPECT_EQ(Norm("Security Chief VisitsPresident Vladimir"),
+            "security chief visits president vladimir");
+  // All-caps words are not split.
+  EXPECT_EQ(Norm("DPRK ICBMs"), "dprk icbms");
+}
+
+TEST(NormalizeTest, UnicodeCompatibilityFormsCaseAndAccentsFold) {
+  EXPECT_EQ(Norm("ＡＢＣ１２３"), "abc123");  // full-width forms (NFKC)
+  EXPECT_EQ(Norm("Café ÉLAN Straße"), "cafe elan strasse");
+  EXPECT_EQ(Norm("ﬁnance"), "finance");  // ligature
+  EXPECT_EQ(Norm("Ελλάδα"), "ελλαδα");
+}
+
+TEST(NormalizeTest, EmptyAndPunctuationOnlyGiveEmptyText) {
+  EXPECT_EQ(Norm(""), "");
+  EXPECT_EQ(Norm(" ... --- !!! \n"), "");
+  const NormalizedText n = Normalize("");
+  ASSERT_EQ(n.origin.size(), 1u);
+  EXPECT_EQ(n.origin[0], 0u);
+}
+
+TEST(NormalizeTest, InvalidBytesAreSeparatorsNotCrashes) {
+  EXPECT_EQ(Norm("ab\xff\xfe" "cd"), "ab cd");
+  EXPECT_EQ(Norm("ab\xe2\x80"), "ab");  // truncated sequence at the end
+}
+
+TEST(NormalizeTest, OriginMapsEveryByteBackToItsSourceCharacter) {
+  const std::string input = "  Nation’s ÉLAN-\nment, OK";
+  const NormalizedText n = Normalize(input);
+  ASSERT_EQ(n.origin.size(), n.text.size() + 1);
+  EXPECT_EQ(n.origin.back(), input.size());
+  for (size_t i = 0; i + 1 < n.origin.size(); ++i) {
+    EXPECT_LE(n.origin[i], n.origin[i + 1]);
+    const char source = input[n.origin[i]];
+    if ((source >= 'a' && source <= 'z') || (source >= 'A' && source <= 'Z')) {
+      // An ASCII letter comes from the same letter in either case.
+      EXPECT_EQ(n.text[i], source | 0x20) << "at " << i;
+    }
+  }
+  EXPECT_EQ(n.text, "nations elanment ok");
+  EXPECT_EQ(n.origin[n.text.find("elan")], input.find("É"));
+}
+
+TEST(NormalizeTest, RangeOfAnOriginalSpanIsTrimmed) {
+  const std::string input = "First one. Second, here! Third";
+  const NormalizedText n = Normalize(input);
+  const uint32_t start = static_cast<uint32_t>(input.find("Second"));
+  const uint32_t end = static_cast<uint32_t>(input.find(" Third"));
+  const TextRange r = NormalizedRange(n, start, end);
+  EXPECT_EQ(n.text.substr(r.begin, r.end - r.begin), "second here");
+  const TextRange none = NormalizedRange(n, 9, 11);  // ". "
+  EXPECT_EQ(none.begin, none.end);
+}
+
+}  // namespace
+}  // namespace neardup

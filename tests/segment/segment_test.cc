@@ -1,0 +1,104 @@
+#include "segment/segment.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace neardup {
+namespace {
+
+using ::testing::ElementsAre;
+
+std::vector<std::string> Sentences(absl::string_view text) {
+  std::vector<std::string> out;
+  for (const Segment& s : SplitSentences(text)) {
+    out.emplace_back(text.substr(s.start, s.end - s.start));
+  }
+  return out;
+}
+
+TEST(SegmentTest, SplitsSentencesOnOneLine) {
+  EXPECT_THAT(Sentences("It rained. Then it stopped! Did it? Yes."),
+              ElementsAre("It rained.", "Then it stopped!", "Did it?", "Yes."));
+}
+
+TEST(SegmentTest, KeepsAbbreviationsInitialsAndDecimals) {
+  EXPECT_THAT(
+      Sentences("Mr. Smith met Gen. Lee on Feb. 3 in the U.S. capital. "
+                "Bradley T. Smith paid 3.5 million dollars. Done."),
+      ElementsAre("Mr. Smith met Gen. Lee on Feb. 3 in the U.S. capital.",
+                  "Bradley T. Smith paid 3.5 million dollars.", "Done."));
+}
+
+TEST(SegmentTest, DottedAbbreviationEndsASentenceBeforeAnOpener) {
+  EXPECT_THAT(Sentences("He lives in the U.S. The rest live abroad."),
+              ElementsAre("He lives in the U.S.", "The rest live abroad."));
+}
+
+TEST(SegmentTest, QuotationsEndSentencesInsideTheirClosingQuote) {
+  EXPECT_THAT(
+      Sentences("He said “it is over.” Then he left. \"Why?\" she asked."),
+      ElementsAre("He said “it is over.”", "Then he left.",
+                  "\"Why?\" she asked."));
+}
+
+TEST(SegmentTest, LinesWithoutFinalPunctuationAreTheirOwnSegments) {
+  EXPECT_THAT(Sentences("US imposes sanctions\nRelated Articles\nThe U.S. said "
+                        "Jon led a team.\n\nalso read"),
+              ElementsAre("US imposes sanctions", "Related Articles",
+                          "The U.S. said Jon led a team.", "also read"));
+}
+
+TEST(SegmentTest, SplitsWordsGluedAcrossAMissingSpace) {
+  EXPECT_THAT(
+      Sentences("SEE ALSO: Ties With Russia As Security Chief VisitsPresident "
+                "Vladimir Putin made a rare visit. JavaScript is a language."),
+      ElementsAre("SEE ALSO: Ties With Russia As Security Chief Visits",
+                  "President Vladimir Putin made a rare visit.",
+                  "JavaScript is a language."));
+}
+
+TEST(SegmentTest, HardWrappedTextJoinsLinesButKeepsHeadlines) {
+  const std::string text =
+      "BAHIA COCOA REVIEW\n"
+      "Showers continued throughout the week in\n"
+      "the Bahia cocoa zone, alleviating the drought since early\n"
+      "January and improving prospects for the coming temporao,\n"
+      "although normal humidity levels have not been restored,\n"
+      "Comissaria Smith said in its weekly review.\n"
+      "    The dry period means the temporao will be late this year.\n";
+  EXPECT_THAT(
+      Sentences(text),
+      ElementsAre("BAHIA COCOA REVIEW",
+                  "Showers continued throughout the week in\nthe Bahia cocoa "
+                  "zone, alleviating the drought since early\nJanuary and "
+                  "improving prospects for the coming temporao,\nalthough "
+                  "normal humidity levels have not been restored,\nComissaria "
+                  "Smith said in its weekly review.",
+                  "The dry period means the temporao will be late this year."));
+}
+
+TEST(SegmentTest, EmptyAndBlankInputHaveNoSegments) {
+  EXPECT_TRUE(SplitSentences("").empty());
+  EXPECT_TRUE(SplitSentences(" \n\n\t ").empty());
+  EXPECT_THAT(Sentences("word"), ElementsAre("word"));
+}
+
+TEST(SegmentTest, SegmentsAreOrderedTrimmedAndDisjoint) {
+  const std::string text = "  A b c.  D e f!\n\n G h?  ";
+  const std::vector<Segment> segments = SplitSentences(text);
+  ASSERT_EQ(segments.size(), 3u);
+  for (size_t i = 0; i < segments.size(); ++i) {
+    EXPECT_LT(segments[i].start, segments[i].end);
+    EXPECT_NE(text[segments[i].start], ' ');
+    EXPECT_NE(text[segments[i].end - 1], ' ');
+    if (i > 0) {
+      EXPECT_LE(segments[i - 1].end, segments[i].start);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace neardup

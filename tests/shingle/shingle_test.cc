@@ -1,0 +1,67 @@
+#include "shingle/shingle.h"
+
+#include <algorithm>
+
+#include "base/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace neardup {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ShingleSpecTest, ParsesAndPrints) {
+  const ShingleSpec word = *ShingleSpec::Parse("word:5");
+  EXPECT_EQ(word.kind, ShingleKind::kWord);
+  EXPECT_EQ(word.size, 5);
+  EXPECT_EQ(ShingleSpec::Parse("char:3")->ToString(), "char:3");
+  for (const char* bad : {"word", "word:0", "char:65", "byte:3", "word:x", ""}) {
+    EXPECT_THAT(ShingleSpec::Parse(bad).status(),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("word:N or char:N")))
+        << bad;
+  }
+}
+
+TEST(ShingleTest, WordNgramsCountAndAreSortedUnique) {
+  const ShingleSpec spec{ShingleKind::kWord, 2};
+  const auto s = Shingle("a b c a b", spec);  // ab bc ca ab -> 3 distinct
+  EXPECT_EQ(s.size(), 3u);
+  EXPECT_TRUE(std::is_sorted(s.begin(), s.end()));
+  EXPECT_EQ(Shingle("a b", spec), Shingle("a b", spec));
+}
+
+TEST(ShingleTest, TextsShorterThanNStillGetOneShingle) {
+  EXPECT_EQ(Shingle("north korea", ShingleSpec{ShingleKind::kWord, 5}).size(), 1u);
+  EXPECT_EQ(Shingle("abc", ShingleSpec{ShingleKind::kChar, 5}).size(), 1u);
+  EXPECT_TRUE(Shingle("", ShingleSpec{ShingleKind::kChar, 5}).empty());
+  // A text of exactly n units and a shorter one differ.
+  EXPECT_NE(Shingle("abcde", ShingleSpec{ShingleKind::kChar, 5}),
+            Shingle("abcd", ShingleSpec{ShingleKind::kChar, 5}));
+}
+
+TEST(ShingleTest, CharNgramsCountCodePointsNotBytes) {
+  // Five two-byte letters form one 5-gram, not six byte 5-grams.
+  EXPECT_EQ(Shingle("ελλαδ", ShingleSpec{ShingleKind::kChar, 5}).size(), 1u);
+  EXPECT_EQ(Shingle("ελλαδα", ShingleSpec{ShingleKind::kChar, 5}).size(), 2u);
+}
+
+TEST(ShingleTest, WordNgramsDoNotDependOnNeighbours) {
+  const ShingleSpec spec{ShingleKind::kWord, 2};
+  const auto ab = Shingle("x a b", spec);
+  const auto ab2 = Shingle("a b y", spec);
+  EXPECT_EQ(IntersectionSize(ab, ab2), 1u);  // "a b" in both
+}
+
+TEST(JaccardTest, ExactValues) {
+  const std::vector<uint64_t> a = {1, 2, 3, 4}, b = {3, 4, 5, 6}, empty;
+  EXPECT_DOUBLE_EQ(Jaccard(a, b), 2.0 / 6.0);
+  EXPECT_DOUBLE_EQ(Jaccard(a, a), 1.0);
+  EXPECT_DOUBLE_EQ(Jaccard(a, empty), 0.0);
+  EXPECT_DOUBLE_EQ(Jaccard(empty, empty), 0.0);
+  EXPECT_EQ(IntersectionSize(a, b), 2u);
+}
+
+}  // namespace
+}  // namespace neardup
