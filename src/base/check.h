@@ -10,13 +10,13 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define NEARDUP_CHECK(condition)                                      \
-  do {                                                                \
-    if (!(condition)) {                                               \
-      std::fprintf(stderr, "%s:%d: internal check failed: %s\n",      \
-                   __FILE__, __LINE__, #condition);                   \
-      std::abort();                                                   \
-    }                                                                 \
+#define NEARDUP_CHECK(condition)                                           \
+  do {                                                                     \
+    if (!(condition)) {                                                    \
+      std::fprintf(stderr, "%s:%d: internal check failed: %s\n", __FILE__, \
+                   __LINE__, #condition);                                  \
+      std::abort();                                                        \
+    }                                                                      \
   } while (false)
 
 #endif  // NEARDUP_BASE_CHECK_H_

@@ -6,7 +6,8 @@
 //
 // Example:
 //   std::vector<Signature> out(docs.size());
-//   ParallelFor(docs.size(), threads, [&](size_t i) { out[i] = Sign(docs[i]); });
+//   ParallelFor(docs.size(), threads, [&](size_t i) { out[i] = Sign(docs[i]);
+//   });
 
 #ifndef NEARDUP_BASE_PARALLEL_H_
 #define NEARDUP_BASE_PARALLEL_H_

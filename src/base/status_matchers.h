@@ -5,7 +5,8 @@
 // Example:
 //   EXPECT_THAT(options.Validate(), IsOk());
 //   EXPECT_THAT(ReadCorpus(...).status(),
-//               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(":3:")));
+//               StatusIs(absl::StatusCode::kInvalidArgument,
+//               HasSubstr(":3:")));
 
 #ifndef NEARDUP_BASE_STATUS_MATCHERS_H_
 #define NEARDUP_BASE_STATUS_MATCHERS_H_
@@ -29,9 +30,8 @@ MATCHER_P2(StatusIs, code, message_matcher,
     *result_listener << "status is " << arg.ToString();
     return false;
   }
-  return ::testing::ExplainMatchResult(message_matcher,
-                                       std::string(arg.message()),
-                                       result_listener);
+  return ::testing::ExplainMatchResult(
+      message_matcher, std::string(arg.message()), result_listener);
 }
 
 }  // namespace neardup

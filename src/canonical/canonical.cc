@@ -28,10 +28,9 @@ bool PreferCentral(const CanonicalCandidate& x, const CanonicalCandidate& y) {
 }
 
 std::string TieNote(bool tied_with_runner_up, absl::string_view criterion) {
-  return tied_with_runner_up
-             ? absl::StrCat("; tied on ", criterion,
-                            ", so the first in input order")
-             : "";
+  return tied_with_runner_up ? absl::StrCat("; tied on ", criterion,
+                                            ", so the first in input order")
+                             : "";
 }
 
 }  // namespace
@@ -40,9 +39,9 @@ absl::StatusOr<CanonicalPolicy> ParseCanonicalPolicy(absl::string_view name) {
   if (name == "longest") return CanonicalPolicy::kLongest;
   if (name == "earliest") return CanonicalPolicy::kEarliest;
   if (name == "central") return CanonicalPolicy::kCentral;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown canonical policy '", name,
-      "': expected longest, earliest or central"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown canonical policy '", name,
+                   "': expected longest, earliest or central"));
 }
 
 absl::string_view CanonicalPolicyName(CanonicalPolicy policy) {
@@ -77,20 +76,20 @@ CanonicalChoice ChooseCanonical(absl::Span<const CanonicalCandidate> candidates,
   switch (policy) {
     case CanonicalPolicy::kLongest:
       reason = absl::StrCat("longest of ", n, " members (", best.length,
-                            " bytes; next ", runner_up.length, " bytes)",
+                            " normalized bytes; next ", runner_up.length, ")",
                             TieNote(tied, "length"));
       break;
     case CanonicalPolicy::kEarliest:
       if (best.date.empty()) {
-        reason = absl::StrCat("no member of ", n,
-                              " has a date, so the longest (", best.length,
-                              " bytes; next ", runner_up.length, " bytes)",
-                              TieNote(tied, "length"));
+        reason =
+            absl::StrCat("no member of ", n, " has a date, so the longest (",
+                         best.length, " normalized bytes; next ",
+                         runner_up.length, ")", TieNote(tied, "length"));
       } else {
-        reason = absl::StrCat(
-            "earliest of ", n, " members (", best.date, "; next ",
-            runner_up.date.empty() ? "undated" : runner_up.date, ")",
-            TieNote(tied, "date and length"));
+        reason =
+            absl::StrCat("earliest of ", n, " members (", best.date, "; next ",
+                         runner_up.date.empty() ? "undated" : runner_up.date,
+                         ")", TieNote(tied, "date and length"));
       }
       break;
     case CanonicalPolicy::kCentral:

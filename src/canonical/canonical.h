@@ -7,7 +7,8 @@
 // runner-up.
 //
 // Policies:
-//   longest  - most bytes: a trimmed reprint loses to the full wire copy, and
+//   longest  - most bytes after normalization (so ’ and ' weigh the same):
+//              a trimmed reprint loses to the full wire copy, and
 //              of three wordings of a sentence the fullest survives. Default.
 //   earliest - earliest date (ISO-8601 strings compare as text); undated
 //              members come after dated ones. Ties: longest, then input order.
@@ -17,7 +18,7 @@
 // Example:
 //   std::vector<CanonicalCandidate> c = {{120, "2024-09-19", 0.8}, ...};
 //   CanonicalChoice choice = ChooseCanonical(c, CanonicalPolicy::kLongest);
-//   // choice.index, choice.reason == "longest of 3 members (120 bytes; ...)"
+//   // choice.reason == "longest of 3 members (120 normalized bytes; ...)"
 //
 // Thread safety: pure functions.
 
@@ -47,7 +48,7 @@ absl::string_view CanonicalPolicyName(CanonicalPolicy policy);
 
 // What a policy knows of one member. Members are passed in input order.
 struct CanonicalCandidate {
-  size_t length = 0;       // bytes of the original text
+  size_t length = 0;       // bytes of the normalized text
   absl::string_view date;  // empty when unknown; borrowed for the call only
   double centrality = 0;   // mean similarity to the other members
 };

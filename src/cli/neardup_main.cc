@@ -107,9 +107,11 @@ error, reported as "neardup: path:line: reason".)";
 
 absl::StatusOr<EngineOptions> OptionsFromFlags() {
   EngineOptions options;
-  NEARDUP_ASSIGN_OR_RETURN(options.level, ParseLevel(absl::GetFlag(FLAGS_level)));
-  NEARDUP_ASSIGN_OR_RETURN(options.document.shingle,
-                           ShingleSpec::Parse(absl::GetFlag(FLAGS_doc_shingle)));
+  NEARDUP_ASSIGN_OR_RETURN(options.level,
+                           ParseLevel(absl::GetFlag(FLAGS_level)));
+  NEARDUP_ASSIGN_OR_RETURN(
+      options.document.shingle,
+      ShingleSpec::Parse(absl::GetFlag(FLAGS_doc_shingle)));
   NEARDUP_ASSIGN_OR_RETURN(
       options.passage.shingle,
       ShingleSpec::Parse(absl::GetFlag(FLAGS_passage_shingle)));
@@ -128,11 +130,13 @@ absl::StatusOr<EngineOptions> OptionsFromFlags() {
   options.seed = absl::GetFlag(FLAGS_seed);
   const int threads = absl::GetFlag(FLAGS_threads);
   options.threads =
-      threads > 0 ? threads
-                  : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+      threads > 0
+          ? threads
+          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   options.min_passage_words = absl::GetFlag(FLAGS_min_passage_words);
   const int boilerplate = absl::GetFlag(FLAGS_boilerplate_docs);
-  options.boilerplate_min_docs = boilerplate > 0 ? static_cast<size_t>(boilerplate) : 0;
+  options.boilerplate_min_docs =
+      boilerplate > 0 ? static_cast<size_t>(boilerplate) : 0;
   NEARDUP_RETURN_IF_ERROR(options.Validate());
   return options;
 }
@@ -164,7 +168,8 @@ absl::Status WriteOutput(const std::string& path, absl::string_view text) {
   std::ofstream out(path, std::ios::binary);
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   out.close();
-  if (!out) return absl::PermissionDeniedError(absl::StrCat(path, ": cannot write"));
+  if (!out)
+    return absl::PermissionDeniedError(absl::StrCat(path, ": cannot write"));
   return absl::OkStatus();
 }
 
@@ -175,17 +180,18 @@ class Summary {
   void Line(absl::string_view text) { absl::StrAppend(&text_, text, "\n"); }
 
   void Print() {
-    const double wall = std::chrono::duration<double>(
-                            std::chrono::steady_clock::now() - start_)
-                            .count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+            .count();
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     const double cpu =
         static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-        static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+        static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) /
+            1e6;
     absl::StrAppendFormat(&text_,
-                          "  %.2f s wall, %.2f s CPU, peak RSS %.1f MB\n",
-                          wall, cpu, static_cast<double>(usage.ru_maxrss) / 1024.0);
+                          "  %.2f s wall, %.2f s CPU, peak RSS %.1f MB\n", wall,
+                          cpu, static_cast<double>(usage.ru_maxrss) / 1024.0);
     if (!absl::GetFlag(FLAGS_quiet)) std::cerr << text_;
   }
 
@@ -306,9 +312,9 @@ absl::Status RunCompare(const std::vector<std::string>& paths,
   Summary summary;
   NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
   if (corpus.documents.size() != 2) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "compare needs exactly two documents; the inputs hold ",
-        corpus.documents.size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("compare needs exactly two documents; the inputs hold ",
+                     corpus.documents.size()));
   }
   const Document& a = corpus.documents[0];
   const Document& b = corpus.documents[1];

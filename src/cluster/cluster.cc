@@ -10,8 +10,7 @@ namespace neardup {
 
 std::vector<SimilarPair> VerifyCandidates(
     absl::Span<const std::pair<uint32_t, uint32_t>> candidates,
-    absl::Span<const ShingleSet> sets, double threshold,
-    int threads) {
+    absl::Span<const ShingleSet> sets, double threshold, int threads) {
   std::vector<double> similarity(candidates.size());
   ParallelFor(candidates.size(), threads, [&](size_t i) {
     similarity[i] =
@@ -20,16 +19,16 @@ std::vector<SimilarPair> VerifyCandidates(
   std::vector<SimilarPair> verified;
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (similarity[i] >= threshold) {
-      verified.push_back(
-          SimilarPair{candidates[i].first, candidates[i].second, similarity[i]});
+      verified.push_back(SimilarPair{candidates[i].first, candidates[i].second,
+                                     similarity[i]});
     }
   }
   return verified;
 }
 
 std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
-    absl::Span<const ShingleSet> sets,
-    absl::Span<const SimilarPair> edges, double threshold) {
+    absl::Span<const ShingleSet> sets, absl::Span<const SimilarPair> edges,
+    double threshold) {
   struct Neighbour {
     uint32_t item;
     double similarity;
@@ -44,12 +43,11 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
     strength[e.b] += e.similarity;
   }
   for (std::vector<Neighbour>& list : adjacency) {
-    std::sort(list.begin(), list.end(),
-              [](const Neighbour& x, const Neighbour& y) {
-                return x.similarity != y.similarity
-                           ? x.similarity > y.similarity
-                           : x.item < y.item;
-              });
+    std::sort(
+        list.begin(), list.end(), [](const Neighbour& x, const Neighbour& y) {
+          return x.similarity != y.similarity ? x.similarity > y.similarity
+                                              : x.item < y.item;
+        });
   }
   std::vector<uint32_t> order;
   for (uint32_t i = 0; i < n; ++i) {
@@ -79,7 +77,8 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
     if (assigned[seed] != kNone) continue;
     std::vector<uint32_t> members = {seed};
     for (const Neighbour& nb : adjacency[seed]) {
-      if (assigned[nb.item] == kNone && similar_to_all(nb.item, members, seed)) {
+      if (assigned[nb.item] == kNone &&
+          similar_to_all(nb.item, members, seed)) {
         members.push_back(nb.item);
       }
     }

@@ -55,8 +55,7 @@ struct SimilarPair {
 // `threads` threads; the result does not depend on it.
 std::vector<SimilarPair> VerifyCandidates(
     absl::Span<const std::pair<uint32_t, uint32_t>> candidates,
-    absl::Span<const ShingleSet> sets, double threshold,
-    int threads);
+    absl::Span<const ShingleSet> sets, double threshold, int threads);
 
 // ClusterWithoutChaining()
 //
@@ -65,8 +64,8 @@ std::vector<SimilarPair> VerifyCandidates(
 // cluster's members are ascending; clusters are ordered by first member.
 // Items in no cluster are omitted.
 std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
-    absl::Span<const ShingleSet> sets,
-    absl::Span<const SimilarPair> edges, double threshold);
+    absl::Span<const ShingleSet> sets, absl::Span<const SimilarPair> edges,
+    double threshold);
 
 }  // namespace neardup
 

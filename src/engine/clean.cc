@@ -23,9 +23,9 @@ void CutRepeats(const Cluster& cluster, size_t begin, size_t end,
   } else {
     std::vector<CanonicalCandidate> candidates;
     for (size_t i = begin; i < end; ++i) {
-      candidates.push_back(CanonicalCandidate{
-          cluster.members[i].normalized_length, date,
-          cluster.members[i].similarity});
+      candidates.push_back(
+          CanonicalCandidate{cluster.members[i].normalized_length, date,
+                             cluster.members[i].similarity});
     }
     keep = begin + ChooseCanonical(candidates, policy).index;
   }
@@ -33,9 +33,8 @@ void CutRepeats(const Cluster& cluster, size_t begin, size_t end,
   for (size_t i = begin; i < end; ++i) {
     if (i == keep) continue;
     const Member& cut = cluster.members[i];
-    decision.removed.push_back(RemovedPassage{cut.start, cut.end, cluster.id,
-                                              kept.start, kept.end,
-                                              cut.similarity});
+    decision.removed.push_back(RemovedPassage{
+        cut.start, cut.end, cluster.id, kept.start, kept.end, cut.similarity});
   }
 }
 

@@ -40,7 +40,7 @@ namespace neardup {
 struct RemovedPassage {
   uint32_t start = 0;  // the cut, in the original text
   uint32_t end = 0;
-  uint32_t cluster = 0;  // the passage cluster's id
+  uint32_t cluster = 0;     // the passage cluster's id
   uint32_t kept_start = 0;  // the occurrence kept in the same document
   uint32_t kept_end = 0;
   double similarity = 0;  // exact Jaccard with the cluster's canonical

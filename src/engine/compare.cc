@@ -17,12 +17,12 @@ absl::StatusOr<Comparison> Compare(const Document& a, const Document& b,
   const size_t common = IntersectionSize(fa.shingles, fb.shingles);
   result.jaccard = Jaccard(fa.shingles, fb.shingles);
   if (!fa.shingles.empty()) {
-    result.containment_a = static_cast<double>(common) /
-                           static_cast<double>(fa.shingles.size());
+    result.containment_a =
+        static_cast<double>(common) / static_cast<double>(fa.shingles.size());
   }
   if (!fb.shingles.empty()) {
-    result.containment_b = static_cast<double>(common) /
-                           static_cast<double>(fb.shingles.size());
+    result.containment_b =
+        static_cast<double>(common) / static_cast<double>(fb.shingles.size());
   }
   for (const PassageFingerprint& pa : fa.passages) {
     if (pa.shingles.empty()) continue;
@@ -30,8 +30,8 @@ absl::StatusOr<Comparison> Compare(const Document& a, const Document& b,
       if (pb.shingles.empty()) continue;
       const double similarity = Jaccard(pa.shingles, pb.shingles);
       if (similarity >= options.passage.threshold) {
-        result.shared.push_back(SharedPassage{pa.start, pa.end, pb.start,
-                                              pb.end, similarity});
+        result.shared.push_back(
+            SharedPassage{pa.start, pa.end, pb.start, pb.end, similarity});
       }
     }
   }

@@ -23,9 +23,9 @@ DocumentFingerprint FingerprintDocument(absl::string_view text,
     const TextRange range =
         NormalizedRange(normalized, segment.start, segment.end);
     if (range.begin == range.end) continue;
-    const absl::string_view passage = absl::string_view(normalized.text)
-                                          .substr(range.begin,
-                                                  range.end - range.begin);
+    const absl::string_view passage =
+        absl::string_view(normalized.text)
+            .substr(range.begin, range.end - range.begin);
     PassageFingerprint p;
     p.start = segment.start;
     p.end = segment.end;

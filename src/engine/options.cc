@@ -46,7 +46,8 @@ absl::Status EngineOptions::Validate() const {
     return absl::InvalidArgumentError("max_bucket must be >= 2");
   }
   for (const auto& [name, level_options] :
-       {std::pair<absl::string_view, const LevelOptions*>{"document", &document},
+       {std::pair<absl::string_view, const LevelOptions*>{"document",
+                                                          &document},
         {"passage", &passage}}) {
     if (!(level_options->threshold > 0.0 && level_options->threshold < 1.0)) {
       return absl::InvalidArgumentError(

@@ -51,10 +51,10 @@ struct LevelOptions {
 
 struct EngineOptions {
   Level level = Level::kBoth;
-  LevelOptions document{ShingleSpec{ShingleKind::kWord, 5}, 0.7,
-                        CanonicalPolicy::kLongest, {}};
-  LevelOptions passage{ShingleSpec{ShingleKind::kChar, 5}, 0.45,
-                       CanonicalPolicy::kLongest, {}};
+  LevelOptions document{
+      ShingleSpec{ShingleKind::kWord, 5}, 0.7, CanonicalPolicy::kLongest, {}};
+  LevelOptions passage{
+      ShingleSpec{ShingleKind::kChar, 5}, 0.45, CanonicalPolicy::kLongest, {}};
   int num_perm = 128;
   uint64_t seed = 1;
   int threads = 1;

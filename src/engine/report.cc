@@ -73,8 +73,9 @@ std::string ReportJsonLines(const ScanResult& scan,
   std::string out;
   for (const Cluster& c : scan.clusters) {
     absl::StrAppend(&out, "{\"level\":\"", LevelName(c.level),
-                    "\",\"cluster\":", c.id, ",\"boilerplate\":",
-                    c.boilerplate ? "true" : "false", ",\"canonical\":");
+                    "\",\"cluster\":", c.id,
+                    ",\"boilerplate\":", c.boilerplate ? "true" : "false",
+                    ",\"canonical\":");
     AppendMember(out, c, c.members[c.canonical], documents);
     out.append(",\"reason\":");
     AppendJsonString(out, c.reason);
@@ -110,8 +111,8 @@ std::string DecisionJson(const CleanDecision& decision, size_t index,
   AppendJsonString(out, doc.id);
   out.append(",\"source\":");
   AppendJsonString(out, doc.source);
-  absl::StrAppend(&out, ",\"decision\":\"",
-                  decision.kept ? "kept" : "dropped", "\",\"duplicate_of\":");
+  absl::StrAppend(&out, ",\"decision\":\"", decision.kept ? "kept" : "dropped",
+                  "\",\"duplicate_of\":");
   AppendOptionalDoc(out, decision.duplicate_of, documents);
   out.append(",\"cluster\":");
   if (decision.cluster != 0) {
@@ -125,8 +126,8 @@ std::string DecisionJson(const CleanDecision& decision, size_t index,
   } else {
     out.append("null");
   }
-  absl::StrAppend(&out, ",\"bytes_in\":", doc.text.size(), ",\"bytes_out\":",
-                  bytes_out, ",\"removed\":[");
+  absl::StrAppend(&out, ",\"bytes_in\":", doc.text.size(),
+                  ",\"bytes_out\":", bytes_out, ",\"removed\":[");
   for (size_t i = 0; i < decision.removed.size(); ++i) {
     const RemovedPassage& r = decision.removed[i];
     if (i > 0) out.push_back(',');
@@ -168,11 +169,11 @@ std::string ComparisonJson(const Comparison& comparison, const Document& a,
                     ",\"similarity\":");
     AppendNumber(out, p.similarity);
     out.append(",\"a_text\":");
-    AppendJsonString(out, absl::string_view(a.text).substr(
-                              p.a_start, p.a_end - p.a_start));
+    AppendJsonString(
+        out, absl::string_view(a.text).substr(p.a_start, p.a_end - p.a_start));
     out.append(",\"b_text\":");
-    AppendJsonString(out, absl::string_view(b.text).substr(
-                              p.b_start, p.b_end - p.b_start));
+    AppendJsonString(
+        out, absl::string_view(b.text).substr(p.b_start, p.b_end - p.b_start));
     out.push_back('}');
   }
   out.append("]}\n");

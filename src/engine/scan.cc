@@ -29,7 +29,8 @@ struct Item {
 };
 
 bool SameText(const Item& a, const Item& b) {
-  return a.exact_key == b.exact_key && a.normalized_length == b.normalized_length;
+  return a.exact_key == b.exact_key &&
+         a.normalized_length == b.normalized_length;
 }
 
 double Similarity(const Item& a, const Item& b) {
@@ -74,7 +75,8 @@ LevelClusters ClusterLevel(const std::vector<Item>& items,
   std::vector<std::vector<uint32_t>> groups;
   for (size_t begin = 0; begin < order.size();) {
     size_t end = begin + 1;
-    while (end < order.size() && SameText(items[order[begin]], items[order[end]])) {
+    while (end < order.size() &&
+           SameText(items[order[begin]], items[order[end]])) {
       ++end;
     }
     std::vector<uint32_t> members(order.begin() + begin, order.begin() + end);
@@ -148,10 +150,10 @@ Cluster MakeCluster(Level level, const std::vector<uint32_t>& item_ids,
   }
   if (boilerplate) {
     cluster.canonical = 0;
-    cluster.reason = absl::StrCat(
-        "boilerplate: identical after normalization in ",
-        DistinctDocs(items, item_ids),
-        " documents; the first occurrence stands for all");
+    cluster.reason =
+        absl::StrCat("boilerplate: identical after normalization in ",
+                     DistinctDocs(items, item_ids),
+                     " documents; the first occurrence stands for all");
     return cluster;
   }
   if (policy == CanonicalPolicy::kCentral) {
@@ -277,9 +279,9 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
       ++stats.empty_documents;
       continue;
     }
-    doc_items.push_back(Item{d, 0, static_cast<uint32_t>(documents[d].text.size()),
-                             fp.normalized_length, fp.exact_key, fp.shingles,
-                             true});
+    doc_items.push_back(
+        Item{d, 0, static_cast<uint32_t>(documents[d].text.size()),
+             fp.normalized_length, fp.exact_key, fp.shingles, true});
     for (const PassageFingerprint& p : fp.passages) {
       const bool eligible = !p.shingles.empty();
       if (!eligible) ++stats.short_passages;
@@ -311,8 +313,10 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
                      options, /*find_boilerplate=*/true, stats.passage);
     stats.boilerplate_clusters = found.boilerplate.size();
     std::vector<std::pair<std::vector<uint32_t>, bool>> all;
-    for (auto& members : found.clusters) all.emplace_back(std::move(members), false);
-    for (auto& members : found.boilerplate) all.emplace_back(std::move(members), true);
+    for (auto& members : found.clusters)
+      all.emplace_back(std::move(members), false);
+    for (auto& members : found.boilerplate)
+      all.emplace_back(std::move(members), true);
     std::sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
       return x.first.front() < y.first.front();
     });

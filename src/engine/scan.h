@@ -18,8 +18,8 @@
 //   - the result is identical for any `threads`.
 //
 // Example:
-//   NEARDUP_ASSIGN_OR_RETURN(ScanResult result, Scan(corpus.documents, options));
-//   for (const Cluster& c : result.clusters) { ... }
+//   NEARDUP_ASSIGN_OR_RETURN(ScanResult result, Scan(corpus.documents,
+//   options)); for (const Cluster& c : result.clusters) { ... }
 
 #ifndef NEARDUP_ENGINE_SCAN_H_
 #define NEARDUP_ENGINE_SCAN_H_
@@ -52,9 +52,9 @@ struct Cluster {
   Level level = Level::kPassage;  // kDocument or kPassage
   uint32_t id = 0;                // 1-based, unique across levels
   bool boilerplate = false;
-  std::vector<Member> members;    // in input order (doc, then start)
-  size_t canonical = 0;           // index into members
-  std::string reason;             // why members[canonical] was chosen
+  std::vector<Member> members;  // in input order (doc, then start)
+  size_t canonical = 0;         // index into members
+  std::string reason;           // why members[canonical] was chosen
 };
 
 // Two documents that share passages without being duplicates as a whole.
@@ -69,10 +69,10 @@ struct Overlap {
 
 struct LevelStats {
   LshParams lsh;
-  size_t items = 0;            // documents or passages fingerprinted
-  size_t distinct = 0;         // after grouping identical texts
-  size_t candidates = 0;       // LSH candidate pairs
-  size_t verified = 0;         // pairs at or above the threshold
+  size_t items = 0;       // documents or passages fingerprinted
+  size_t distinct = 0;    // after grouping identical texts
+  size_t candidates = 0;  // LSH candidate pairs
+  size_t verified = 0;    // pairs at or above the threshold
   size_t oversized_buckets = 0;
   size_t clusters = 0;
 };

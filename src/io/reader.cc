@@ -159,7 +159,8 @@ absl::Status AddJsonLines(absl::string_view bytes, absl::string_view name,
     if (!checked.ok()) return checked.status();
     absl::Status parsed = ParseJsonLine(parser, *checked, options, doc);
     if (parsed.ok() && doc.text.size() >= (uint64_t{1} << 32)) {
-      parsed = absl::InvalidArgumentError("documents must be smaller than 4 GiB");
+      parsed =
+          absl::InvalidArgumentError("documents must be smaller than 4 GiB");
     }
     if (!parsed.ok()) {
       const std::string reason = absl::StrCat(where, ": ", parsed.message());
@@ -192,7 +193,8 @@ absl::Status AddFile(const fs::path& path, std::string id,
       break;
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      path.string(), ": unknown input kind (expected .txt, .jsonl or .jsonl.gz)"));
+      path.string(),
+      ": unknown input kind (expected .txt, .jsonl or .jsonl.gz)"));
 }
 
 absl::Status AddDirectory(const fs::path& dir, const ReadOptions& options,
@@ -206,9 +208,8 @@ absl::Status AddDirectory(const fs::path& dir, const ReadOptions& options,
     }
   }
   if (error) {
-    return absl::NotFoundError(
-        absl::StrCat(dir.string(), ": cannot list directory (",
-                     error.message(), ")"));
+    return absl::NotFoundError(absl::StrCat(
+        dir.string(), ": cannot list directory (", error.message(), ")"));
   }
   std::sort(files.begin(), files.end());
   for (const fs::path& file : files) {
@@ -242,7 +243,8 @@ absl::StatusOr<Corpus> ReadCorpus(absl::Span<const std::string> paths,
     std::error_code error;
     const fs::file_status status = fs::status(path, error);
     if (error || !fs::exists(status)) {
-      return absl::NotFoundError(absl::StrCat(path, ": no such file or directory"));
+      return absl::NotFoundError(
+          absl::StrCat(path, ": no such file or directory"));
     }
     if (fs::is_directory(status)) {
       NEARDUP_RETURN_IF_ERROR(AddDirectory(path, options, corpus));

@@ -47,11 +47,11 @@ namespace neardup {
 
 struct Document {
   std::string id;
-  std::string text;      // valid UTF-8 (repaired if need be)
-  std::string date;      // from date_field; empty if absent
-  std::string source;    // "path" or "path:line", for messages
-  std::string json;      // the input line of a JSONL document; else empty
-  size_t repaired = 0;   // invalid UTF-8 sequences replaced in `text`
+  std::string text;     // valid UTF-8 (repaired if need be)
+  std::string date;     // from date_field; empty if absent
+  std::string source;   // "path" or "path:line", for messages
+  std::string json;     // the input line of a JSONL document; else empty
+  size_t repaired = 0;  // invalid UTF-8 sequences replaced in `text`
 };
 
 struct ReadOptions {
@@ -65,10 +65,10 @@ struct ReadOptions {
 // What happened to input that did not become a document as it was.
 struct ReadReport {
   size_t files = 0;
-  uint64_t bytes = 0;              // uncompressed bytes read
-  size_t skipped = 0;              // malformed lines skipped (skip_bad)
+  uint64_t bytes = 0;                     // uncompressed bytes read
+  size_t skipped = 0;                     // malformed lines skipped (skip_bad)
   std::vector<std::string> skip_reasons;  // "path:line: reason", each one
-  size_t repaired_documents = 0;   // documents with invalid UTF-8 repaired
+  size_t repaired_documents = 0;  // documents with invalid UTF-8 repaired
 };
 
 struct Corpus {

@@ -61,9 +61,9 @@ absl::StatusOr<LshParams> ChooseLshParams(double threshold, int num_perm,
       if (recall < min_recall) continue;
       const double fp = Integrate(
           [&](double s) { return CandidateProbability(s, p); }, 0.0, threshold);
-      const double fn = Integrate(
-          [&](double s) { return 1.0 - CandidateProbability(s, p); },
-          threshold, 1.0);
+      const double fn =
+          Integrate([&](double s) { return 1.0 - CandidateProbability(s, p); },
+                    threshold, 1.0);
       if (fp + fn < best_error) {
         best_error = fp + fn;
         best = p;
@@ -73,9 +73,8 @@ absl::StatusOr<LshParams> ChooseLshParams(double threshold, int num_perm,
   return best_error < std::numeric_limits<double>::infinity() ? best : closest;
 }
 
-CandidateSet FindCandidates(absl::Span<const uint64_t> signatures,
-                            int num_perm, const LshParams& params,
-                            size_t max_bucket) {
+CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
+                            const LshParams& params, size_t max_bucket) {
   NEARDUP_CHECK(ValidateLshParams(params, num_perm).ok());
   NEARDUP_CHECK(max_bucket >= 2);
   const size_t k = static_cast<size_t>(num_perm);
@@ -91,11 +90,11 @@ CandidateSet FindCandidates(absl::Span<const uint64_t> signatures,
     const size_t offset = static_cast<size_t>(band) * rows;
     for (size_t item = 0; item < n; ++item) {
       const uint64_t* values = signatures.data() + item * k + offset;
-      entries[item] = Entry{
-          Hash64(absl::string_view(reinterpret_cast<const char*>(values),
-                                   rows * sizeof(uint64_t)),
-                 static_cast<uint64_t>(band)),
-          static_cast<uint32_t>(item)};
+      entries[item] =
+          Entry{Hash64(absl::string_view(reinterpret_cast<const char*>(values),
+                                         rows * sizeof(uint64_t)),
+                       static_cast<uint64_t>(band)),
+                static_cast<uint32_t>(item)};
     }
     std::sort(entries.begin(), entries.end(),
               [](const Entry& x, const Entry& y) {

@@ -79,9 +79,8 @@ struct CandidateSet {
 // Returns the pairs that share a band. O(n * bands * log n) for the sort,
 // plus the pairs emitted; buckets above `max_bucket` (>= 2) emit at most
 // 2 * size pairs.
-CandidateSet FindCandidates(absl::Span<const uint64_t> signatures,
-                            int num_perm, const LshParams& params,
-                            size_t max_bucket);
+CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
+                            const LshParams& params, size_t max_bucket);
 
 }  // namespace neardup
 

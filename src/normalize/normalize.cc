@@ -98,7 +98,8 @@ void AppendCodePoint(utf8proc_int32_t cp, uint32_t origin, Builder& builder) {
     }
     const utf8proc_category_t category = utf8proc_category(f);
     const bool is_token_char =
-        (category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO) ||
+        (category >= UTF8PROC_CATEGORY_LU &&
+         category <= UTF8PROC_CATEGORY_LO) ||
         (category >= UTF8PROC_CATEGORY_ND && category <= UTF8PROC_CATEGORY_NO);
     if (!is_token_char) {
       builder.Separator(origin);

@@ -21,12 +21,12 @@ bool IsLetter(char c) { return IsLower(c) || IsUpper(c); }
 // Abbreviations that end in a period without ending a sentence.
 bool IsAbbreviation(absl::string_view word) {
   static constexpr std::array<absl::string_view, 46> kAbbreviations = {
-      "mr",   "mrs",  "ms",   "dr",  "prof", "sr",   "jr",   "st",
-      "mt",   "gen",  "col",  "lt",  "sgt",  "capt", "cmdr", "adm",
-      "rep",  "sen",  "gov",  "pres", "rev", "hon",  "jan",  "feb",
-      "mar",  "apr",  "jun",  "jul", "aug",  "sep",  "sept", "oct",
-      "nov",  "dec",  "no",   "nos", "vs",   "inc",  "corp", "co",
-      "ltd",  "bros", "dept", "est", "fig",  "approx"};
+      "mr",  "mrs",  "ms",   "dr",   "prof", "sr",    "jr",   "st",
+      "mt",  "gen",  "col",  "lt",   "sgt",  "capt",  "cmdr", "adm",
+      "rep", "sen",  "gov",  "pres", "rev",  "hon",   "jan",  "feb",
+      "mar", "apr",  "jun",  "jul",  "aug",  "sep",   "sept", "oct",
+      "nov", "dec",  "no",   "nos",  "vs",   "inc",   "corp", "co",
+      "ltd", "bros", "dept", "est",  "fig",  "approx"};
   if (word.size() > 6) return false;
   const std::string lower = absl::AsciiStrToLower(word);
   return std::find(kAbbreviations.begin(), kAbbreviations.end(), lower) !=
@@ -37,10 +37,10 @@ bool IsAbbreviation(absl::string_view word) {
 // capital is ambiguous.
 bool IsSentenceOpener(absl::string_view word) {
   static constexpr std::array<absl::string_view, 32> kOpeners = {
-      "The",   "A",     "An",    "He",    "She",  "It",    "They", "We",
-      "I",     "But",   "In",    "This",  "That", "There", "These", "Those",
-      "On",    "At",    "For",   "As",    "After", "When", "While", "However",
-      "Yet",   "So",    "If",    "His",   "Her",  "Its",   "Their", "President"};
+      "The", "A",   "An",  "He",   "She",   "It",    "They",  "We",
+      "I",   "But", "In",  "This", "That",  "There", "These", "Those",
+      "On",  "At",  "For", "As",   "After", "When",  "While", "However",
+      "Yet", "So",  "If",  "His",  "Her",   "Its",   "Their", "President"};
   return std::find(kOpeners.begin(), kOpeners.end(), word) != kOpeners.end();
 }
 
@@ -85,7 +85,7 @@ bool PeriodEndsSentence(absl::string_view s, size_t dot, size_t next) {
   }
   const absl::string_view word = s.substr(begin, dot - begin);
   if (word.size() == 1 && IsUpper(word[0])) return false;  // an initial
-  if (word.find('.') != absl::string_view::npos) {          // U.S., a.m.
+  if (word.find('.') != absl::string_view::npos) {         // U.S., a.m.
     return IsSentenceOpener(WordAt(s, next));
   }
   return !IsAbbreviation(word);
@@ -118,7 +118,7 @@ class Splitter {
 
  private:
   struct Line {
-    size_t begin = 0, end = 0;  // without the '\n'
+    size_t begin = 0, end = 0;   // without the '\n'
     size_t first = 0, last = 0;  // first and one past the last non-space byte
     bool blank = true;
     size_t Length() const { return last - first; }

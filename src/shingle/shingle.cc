@@ -37,9 +37,8 @@ std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
   for (size_t k = 0; k + size <= units; ++k) {
     const size_t begin = starts[k];
     // A word n-gram ends before the space that precedes the next word.
-    const size_t end = k + size < units
-                           ? starts[k + size] - (by_word ? 1 : 0)
-                           : text.size();
+    const size_t end =
+        k + size < units ? starts[k + size] - (by_word ? 1 : 0) : text.size();
     hashes.push_back(Hash64(text.substr(begin, end - begin)));
   }
   std::sort(hashes.begin(), hashes.end());
@@ -56,8 +55,9 @@ absl::StatusOr<ShingleSpec> ShingleSpec::Parse(absl::string_view text) {
   if (colon == absl::string_view::npos || (kind != "word" && kind != "char") ||
       !absl::SimpleAtoi(text.substr(colon + 1), &size) || size < 1 ||
       size > 64) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bad shingle spec '", text, "': expected word:N or char:N, 1 <= N <= 64"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad shingle spec '", text,
+                     "': expected word:N or char:N, 1 <= N <= 64"));
   }
   return ShingleSpec{kind == "word" ? ShingleKind::kWord : ShingleKind::kChar,
                      size};

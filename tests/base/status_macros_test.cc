@@ -33,7 +33,8 @@ TEST(StatusMacrosTest, AssignOrReturnPassesValuesAndErrors) {
 
 TEST(StatusMacrosTest, ReturnIfErrorReturnsFirstError) {
   EXPECT_THAT(CheckEven(4), IsOk());
-  EXPECT_THAT(CheckEven(3), StatusIs(absl::StatusCode::kInvalidArgument, "odd"));
+  EXPECT_THAT(CheckEven(3),
+              StatusIs(absl::StatusCode::kInvalidArgument, "odd"));
 }
 
 }  // namespace

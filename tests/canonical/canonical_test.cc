@@ -15,8 +15,9 @@ TEST(CanonicalTest, ParsesPolicies) {
   for (const char* name : {"longest", "earliest", "central"}) {
     EXPECT_EQ(CanonicalPolicyName(*ParseCanonicalPolicy(name)), name);
   }
-  EXPECT_THAT(ParseCanonicalPolicy("newest").status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("newest")));
+  EXPECT_THAT(
+      ParseCanonicalPolicy("newest").status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("newest")));
 }
 
 TEST(CanonicalTest, LongestWinsAndTheReasonNamesTheRunnerUp) {
@@ -24,20 +25,23 @@ TEST(CanonicalTest, LongestWinsAndTheReasonNamesTheRunnerUp) {
       {100, "", 0}, {250, "", 0}, {180, "", 0}};
   const CanonicalChoice choice = ChooseCanonical(c, CanonicalPolicy::kLongest);
   EXPECT_EQ(choice.index, 1u);
-  EXPECT_EQ(choice.reason, "longest of 3 members (250 bytes; next 180 bytes)");
+  EXPECT_EQ(choice.reason,
+            "longest of 3 members (250 normalized bytes; next 180)");
 }
 
 TEST(CanonicalTest, TiesGoToTheFirstInInputOrder) {
-  const std::vector<CanonicalCandidate> c = {{5, "", 0}, {9, "", 0}, {9, "", 0}};
+  const std::vector<CanonicalCandidate> c = {
+      {5, "", 0}, {9, "", 0}, {9, "", 0}};
   const CanonicalChoice choice = ChooseCanonical(c, CanonicalPolicy::kLongest);
   EXPECT_EQ(choice.index, 1u);
   EXPECT_THAT(choice.reason, HasSubstr("first in input order"));
 }
 
 TEST(CanonicalTest, EarliestPrefersDatedThenLongest) {
-  const std::vector<CanonicalCandidate> c = {
-      {300, "", 0}, {100, "2024-09-20", 0}, {90, "2024-09-19", 0},
-      {120, "2024-09-19", 0}};
+  const std::vector<CanonicalCandidate> c = {{300, "", 0},
+                                             {100, "2024-09-20", 0},
+                                             {90, "2024-09-19", 0},
+                                             {120, "2024-09-19", 0}};
   const CanonicalChoice choice = ChooseCanonical(c, CanonicalPolicy::kEarliest);
   EXPECT_EQ(choice.index, 3u);  // earliest date, longer of the two
   EXPECT_THAT(choice.reason, HasSubstr("earliest of 4 members (2024-09-19"));

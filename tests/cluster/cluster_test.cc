@@ -27,7 +27,8 @@ TEST(VerifyTest, KeepsOnlyPairsAtOrAboveTheThreshold) {
   const std::vector<std::pair<uint32_t, uint32_t>> candidates = {
       {0, 1}, {0, 2}, {0, 3}};
   for (const int threads : {1, 3}) {
-    const auto verified = VerifyCandidates(candidates, Views(sets), 0.3, threads);
+    const auto verified =
+        VerifyCandidates(candidates, Views(sets), 0.3, threads);
     ASSERT_EQ(verified.size(), 2u);  // J(0,2) = 5/15, J(0,3) = 0
     EXPECT_EQ(verified[0].b, 1u);
     EXPECT_DOUBLE_EQ(verified[0].similarity, 1.0);
@@ -76,7 +77,8 @@ TEST(ClusterTest, LongChainBreaksIntoPairwiseSimilarClusters) {
 
 TEST(ClusterTest, CliqueStaysTogetherAndOutputIsOrdered) {
   const std::vector<std::vector<uint64_t>> sets = {
-      Range(100, 110), Range(0, 10), Range(0, 9), Range(1, 10), Range(100, 109)};
+      Range(100, 110), Range(0, 10), Range(0, 9), Range(1, 10),
+      Range(100, 109)};
   const std::vector<SimilarPair> edges = {
       {1, 2, 0.9}, {1, 3, 0.9}, {2, 3, 0.8}, {0, 4, 0.9}};
   EXPECT_THAT(ClusterWithoutChaining(Views(sets), edges, 0.7),

@@ -50,7 +50,8 @@ TEST(CleanTest, SeedRepeatsAppearOnceAndNothingElseIsLost) {
 
   // Only the cut passages (and the whitespace after them) are gone.
   size_t cut_bytes = 0;
-  for (const RemovedPassage& r : decisions[0].removed) cut_bytes += r.end - r.start;
+  for (const RemovedPassage& r : decisions[0].removed)
+    cut_bytes += r.end - r.start;
   EXPECT_EQ(docs[0].text.size() - seed000.size(), cut_bytes + 2);  // two spaces
   EXPECT_THAT(seed000, Not(HasSubstr("  ")));
 }

@@ -81,15 +81,16 @@ TEST(ScanTest, FindsDocumentDuplicatesAndKeepsTheLongest) {
     for (const Member& m : c.members) ids.insert(docs[m.doc].id);
     doc_clusters.push_back(ids);
     if (ids.count("reprint-003")) {
-      EXPECT_EQ(docs[c.members[c.canonical].doc].id, "003_3ff6272d002e0d14.txt");
+      EXPECT_EQ(docs[c.members[c.canonical].doc].id,
+                "003_3ff6272d002e0d14.txt");
       EXPECT_THAT(c.reason, HasSubstr("longest of 2"));
     }
   }
-  EXPECT_THAT(doc_clusters,
-              ::testing::UnorderedElementsAre(
-                  std::set<std::string>{"001_89cc51dfdb056fd5.txt", "copy-001"},
-                  std::set<std::string>{"003_3ff6272d002e0d14.txt",
-                                        "reprint-003"}));
+  EXPECT_THAT(
+      doc_clusters,
+      ::testing::UnorderedElementsAre(
+          std::set<std::string>{"001_89cc51dfdb056fd5.txt", "copy-001"},
+          std::set<std::string>{"003_3ff6272d002e0d14.txt", "reprint-003"}));
   EXPECT_EQ(scan.stats.empty_documents, 1u);
   // Passages shared by documents that are duplicates as a whole are not
   // reported again as overlaps; the reprint still overlaps seed 004.
@@ -136,7 +137,8 @@ TEST(ScanTest, OverlapNamesTheEarlierDocument) {
           "Local news comes first today. " + wire +
               " More local news follows here.",
           "2024-09-21"),
-      Doc("early", wire + " Other commentary follows at length.", "2024-09-19")};
+      Doc("early", wire + " Other commentary follows at length.",
+          "2024-09-19")};
   const ScanResult scan = *Scan(docs, EngineOptions());
   ASSERT_EQ(scan.overlaps.size(), 1u);
   EXPECT_EQ(scan.overlaps[0].earlier, 1u);

@@ -70,9 +70,10 @@ TEST_F(SeedCorpusTest, ThreeWordingsInSeed000FormOneCluster) {
   const Cluster* c = FindCluster("Since high-profile meetings");
   ASSERT_NE(c, nullptr);
   EXPECT_THAT(MemberKeys(*c),
-              ::testing::ElementsAre(HasSubstr("000:Since high-profile meetings"),
-                                     HasSubstr("000:Since high-profile discussions"),
-                                     HasSubstr("000:Since high-profile conversations")));
+              ::testing::ElementsAre(
+                  HasSubstr("000:Since high-profile meetings"),
+                  HasSubstr("000:Since high-profile discussions"),
+                  HasSubstr("000:Since high-profile conversations")));
   // The fullest wording is canonical, and the reason says why.
   EXPECT_THAT(Text(c->members[c->canonical]), HasSubstr("despite harsh"));
   EXPECT_THAT(c->reason, HasSubstr("longest of 3 members"));

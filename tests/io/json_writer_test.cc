@@ -22,7 +22,8 @@ TEST(JsonWriterTest, TextDocumentsBecomeIdAndText) {
 TEST(JsonWriterTest, JsonDocumentsKeepEveryFieldAndOrder) {
   Document doc;
   doc.text = "one two";
-  doc.json = R"({"id": 7, "meta": {"a": [1, 2]}, "text": "one two", "z": null})";
+  doc.json =
+      R"({"id": 7, "meta": {"a": [1, 2]}, "text": "one two", "z": null})";
   // Unchanged text: the input line, byte for byte.
   EXPECT_EQ(*DocumentJson(doc, doc.text, ReadOptions()), doc.json);
   EXPECT_EQ(*DocumentJson(doc, "one", ReadOptions()),

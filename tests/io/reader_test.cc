@@ -33,12 +33,12 @@ TEST(ReaderTest, DirectoryGivesTextFilesSortedWithRelativeIds) {
 
 TEST(ReaderTest, JsonLinesFieldsIdsDatesAndMissingIds) {
   TempDir dir;
-  const std::string path = dir.Write(
-      "d.jsonl",
-      "{\"id\":\"x1\",\"text\":\"hello\",\"date\":\"2024-09-19\"}\n"
-      "\n"
-      "{\"id\":42,\"text\":\"numeric id\"}\n"
-      "{\"body\":\"custom\",\"text\":\"no id\"}\n");
+  const std::string path =
+      dir.Write("d.jsonl",
+                "{\"id\":\"x1\",\"text\":\"hello\",\"date\":\"2024-09-19\"}\n"
+                "\n"
+                "{\"id\":42,\"text\":\"numeric id\"}\n"
+                "{\"body\":\"custom\",\"text\":\"no id\"}\n");
   const Corpus corpus = *ReadCorpus({path}, ReadOptions());
   EXPECT_THAT(Ids(corpus), ElementsAre("x1", "42", path + ":4"));
   EXPECT_EQ(corpus.documents[0].date, "2024-09-19");
@@ -99,8 +99,8 @@ TEST(ReaderTest, EmptyDocumentsAreKept) {
   const std::string path = dir.Write("e.jsonl", "{\"text\":\"\"}\n");
   dir.Write("empty/e.txt", "");
   EXPECT_EQ(ReadCorpus({path}, ReadOptions())->documents.size(), 1u);
-  EXPECT_EQ(ReadCorpus({dir.path() + "/empty"}, ReadOptions())->documents.size(),
-            1u);
+  EXPECT_EQ(
+      ReadCorpus({dir.path() + "/empty"}, ReadOptions())->documents.size(), 1u);
 }
 
 TEST(ReaderTest, ReadsGzipAndRejectsTruncatedGzip) {

@@ -22,11 +22,16 @@ TEST(Utf8Test, InvalidSequencesAreFoundAndReplaced) {
     size_t replaced;
   };
   const Case cases[] = {
-      {"a\xff" "b", 1, "a\uFFFD" "b", 1},           // never valid byte
-      {"\xc3(", 0, "\uFFFD(", 1},                   // missing continuation
-      {"\xe2\x80", 0, "\uFFFD", 1},                 // truncated at the end
-      {"\xc0\xaf", 0, "\uFFFD\uFFFD", 2},           // overlong
-      {"\xed\xa0\x80", 0, "\uFFFD\uFFFD\uFFFD", 3}, // surrogate
+      {"a\xff"
+       "b",
+       1,
+       "a\uFFFD"
+       "b",
+       1},                                           // never valid byte
+      {"\xc3(", 0, "\uFFFD(", 1},                    // missing continuation
+      {"\xe2\x80", 0, "\uFFFD", 1},                  // truncated at the end
+      {"\xc0\xaf", 0, "\uFFFD\uFFFD", 2},            // overlong
+      {"\xed\xa0\x80", 0, "\uFFFD\uFFFD\uFFFD", 3},  // surrogate
       {"x\xf4\x90\x80\x80", 1, "x\uFFFD\uFFFD\uFFFD\uFFFD", 4},  // > U+10FFFF
   };
   for (const Case& c : cases) {

@@ -12,8 +12,8 @@ namespace {
 
 TEST(LshTest, CandidateProbabilityIsTheSCurve) {
   const LshParams p{20, 5};
-  EXPECT_NEAR(CandidateProbability(0.5, p), 1 - std::pow(1 - std::pow(0.5, 5), 20),
-              1e-12);
+  EXPECT_NEAR(CandidateProbability(0.5, p),
+              1 - std::pow(1 - std::pow(0.5, 5), 20), 1e-12);
   EXPECT_DOUBLE_EQ(CandidateProbability(1.0, p), 1.0);
   EXPECT_DOUBLE_EQ(CandidateProbability(0.0, p), 0.0);
 }
@@ -63,8 +63,8 @@ TEST(LshTest, OversizedBucketsCostLinearPairs) {
   EXPECT_GE(c.pairs.size(), n - 1u);  // every item is paired with the first
   EXPECT_TRUE(std::is_sorted(c.pairs.begin(), c.pairs.end()));
   // Within the limit, all pairs.
-  const CandidateSet small = FindCandidates(
-      std::vector<uint64_t>(size_t{5} * k, 7), k, {1, 2}, 10);
+  const CandidateSet small =
+      FindCandidates(std::vector<uint64_t>(size_t{5} * k, 7), k, {1, 2}, 10);
   EXPECT_EQ(small.pairs.size(), 10u);
 }
 

@@ -53,9 +53,11 @@ TEST(MinHashTest, EstimateStaysWithinThreeStandardErrorsOfExactJaccard) {
   constexpr int kPerm = 128;
   constexpr int kTrials = 200;
   const MinHasher h = *MinHasher::Create(kPerm, 7);
-  for (const auto& [size, common] :
-       {std::pair<size_t, size_t>{20, 10}, {200, 100}, {200, 180}, {60, 20},
-        {500, 450}}) {
+  for (const auto& [size, common] : {std::pair<size_t, size_t>{20, 10},
+                                     {200, 100},
+                                     {200, 180},
+                                     {60, 20},
+                                     {500, 450}}) {
     double sum_error = 0;
     int outside = 0;
     double exact = 0;

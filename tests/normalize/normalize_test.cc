@@ -10,7 +10,8 @@ namespace {
 std::string Norm(absl::string_view s) { return Normalize(s).text; }
 
 TEST(NormalizeTest, FoldsCaseAndSeparatesOnPunctuation) {
-  EXPECT_EQ(Norm("  The U.S. Treasury, on FRIDAY!  "), "the u s treasury on friday");
+  EXPECT_EQ(Norm("  The U.S. Treasury, on FRIDAY!  "),
+            "the u s treasury on friday");
 }
 
 TEST(NormalizeTest, CurlyAndStraightApostrophesGiveTheSameText) {
@@ -53,7 +54,9 @@ TEST(NormalizeTest, EmptyAndPunctuationOnlyGiveEmptyText) {
 }
 
 TEST(NormalizeTest, InvalidBytesAreSeparatorsNotCrashes) {
-  EXPECT_EQ(Norm("ab\xff\xfe" "cd"), "ab cd");
+  EXPECT_EQ(Norm("ab\xff\xfe"
+                 "cd"),
+            "ab cd");
   EXPECT_EQ(Norm("ab\xe2\x80"), "ab");  // truncated sequence at the end
 }
 

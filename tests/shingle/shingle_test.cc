@@ -16,7 +16,8 @@ TEST(ShingleSpecTest, ParsesAndPrints) {
   EXPECT_EQ(word.kind, ShingleKind::kWord);
   EXPECT_EQ(word.size, 5);
   EXPECT_EQ(ShingleSpec::Parse("char:3")->ToString(), "char:3");
-  for (const char* bad : {"word", "word:0", "char:65", "byte:3", "word:x", ""}) {
+  for (const char* bad :
+       {"word", "word:0", "char:65", "byte:3", "word:x", ""}) {
     EXPECT_THAT(ShingleSpec::Parse(bad).status(),
                 StatusIs(absl::StatusCode::kInvalidArgument,
                          HasSubstr("word:N or char:N")))
@@ -33,7 +34,8 @@ TEST(ShingleTest, WordNgramsCountAndAreSortedUnique) {
 }
 
 TEST(ShingleTest, TextsShorterThanNStillGetOneShingle) {
-  EXPECT_EQ(Shingle("north korea", ShingleSpec{ShingleKind::kWord, 5}).size(), 1u);
+  EXPECT_EQ(Shingle("north korea", ShingleSpec{ShingleKind::kWord, 5}).size(),
+            1u);
   EXPECT_EQ(Shingle("abc", ShingleSpec{ShingleKind::kChar, 5}).size(), 1u);
   EXPECT_TRUE(Shingle("", ShingleSpec{ShingleKind::kChar, 5}).empty());
   // A text of exactly n units and a shorter one differ.
