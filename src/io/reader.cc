@@ -156,17 +156,23 @@ absl::Status AddJsonLines(absl::string_view bytes, absl::string_view name,
     Document doc;
     absl::StatusOr<std::string> checked =
         CheckedUtf8(std::string(line), where, options, &doc.repaired);
-    if (!checked.ok()) return checked.status();
-    absl::Status parsed = ParseJsonLine(parser, *checked, options, doc);
-    if (parsed.ok() && doc.text.size() >= (uint64_t{1} << 32)) {
-      parsed =
-          absl::InvalidArgumentError("documents must be smaller than 4 GiB");
+    // A rejected line (strict UTF-8, malformed JSON) carries its location.
+    absl::Status parsed = checked.status();
+    if (parsed.ok()) {
+      parsed = ParseJsonLine(parser, *checked, options, doc);
+      if (parsed.ok() && doc.text.size() >= (uint64_t{1} << 32)) {
+        parsed =
+            absl::InvalidArgumentError("documents must be smaller than 4 GiB");
+      }
+      if (!parsed.ok()) {
+        parsed = absl::InvalidArgumentError(
+            absl::StrCat(where, ": ", parsed.message()));
+      }
     }
     if (!parsed.ok()) {
-      const std::string reason = absl::StrCat(where, ": ", parsed.message());
-      if (!options.skip_bad) return absl::InvalidArgumentError(reason);
+      if (!options.skip_bad) return parsed;
       ++corpus.report.skipped;
-      corpus.report.skip_reasons.push_back(reason);
+      corpus.report.skip_reasons.emplace_back(parsed.message());
       continue;
     }
     if (doc.id.empty()) doc.id = where;

@@ -20,7 +20,8 @@
 // (kDataLoss), never a partial read.
 //
 // Invalid UTF-8 is repaired (U+FFFD) and counted per document, or with
-// `strict_utf8` is an error. A malformed JSON line is an error
+// `strict_utf8` is an error. A malformed JSON line (or, with `strict_utf8`,
+// one with invalid UTF-8) is an error
 // (kInvalidArgument, "path:line: reason") unless `skip_bad`, which counts it
 // and keeps its reason.
 //

@@ -48,7 +48,6 @@ namespace neardup {
 struct Segment {
   uint32_t start = 0;
   uint32_t end = 0;
-  friend bool operator==(const Segment&, const Segment&) = default;
 };
 
 // SplitSentences()

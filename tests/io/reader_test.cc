@@ -92,6 +92,12 @@ TEST(ReaderTest, InvalidUtf8IsRepairedAndCountedOrRejectedWhenStrict) {
   EXPECT_THAT(ReadCorpus({jsonl}, strict).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr(jsonl + ":1: invalid UTF-8 at byte 12")));
+  // Strict and skip_bad: the rejected line is counted, the rest is read.
+  strict.skip_bad = true;
+  const Corpus skipped = *ReadCorpus({jsonl}, strict);
+  EXPECT_EQ(skipped.documents.size(), 1u);
+  EXPECT_THAT(skipped.report.skip_reasons,
+              ElementsAre(HasSubstr(":1: invalid UTF-8 at byte 12")));
 }
 
 TEST(ReaderTest, EmptyDocumentsAreKept) {
