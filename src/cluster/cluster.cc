@@ -13,8 +13,8 @@ std::vector<SimilarPair> VerifyCandidates(
     absl::Span<const ShingleSet> sets, double threshold, int threads) {
   std::vector<double> similarity(candidates.size());
   ParallelFor(candidates.size(), threads, [&](size_t i) {
-    similarity[i] =
-        Jaccard(sets[candidates[i].first], sets[candidates[i].second]);
+    similarity[i] = JaccardIfAtLeast(sets[candidates[i].first],
+                                     sets[candidates[i].second], threshold);
   });
   std::vector<SimilarPair> verified;
   for (size_t i = 0; i < candidates.size(); ++i) {
@@ -67,7 +67,8 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
   auto similar_to_all = [&](uint32_t item, const std::vector<uint32_t>& members,
                             uint32_t known_similar) {
     for (const uint32_t m : members) {
-      if (m != known_similar && Jaccard(sets[item], sets[m]) < threshold) {
+      if (m != known_similar &&
+          JaccardIfAtLeast(sets[item], sets[m], threshold) < threshold) {
         return false;
       }
     }

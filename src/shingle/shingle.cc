@@ -1,6 +1,7 @@
 #include "shingle/shingle.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -94,6 +95,33 @@ double Jaccard(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b) {
   const size_t common = IntersectionSize(a, b);
   return static_cast<double>(common) /
          static_cast<double>(a.size() + b.size() - common);
+}
+
+double JaccardIfAtLeast(absl::Span<const uint64_t> a,
+                        absl::Span<const uint64_t> b, double threshold) {
+  if (a.empty() && b.empty()) return 0.0;
+  const size_t total = a.size() + b.size();
+  // The smallest intersection whose Jaccard reaches the threshold.
+  const double needed_exact =
+      threshold * static_cast<double>(total) / (1.0 + threshold);
+  const size_t needed =
+      needed_exact <= 0 ? 0
+                        : static_cast<size_t>(std::ceil(needed_exact - 1e-9));
+  if (std::min(a.size(), b.size()) < needed) return 0.0;
+  size_t i = 0, j = 0, common = 0;
+  while (i < a.size() && j < b.size()) {
+    if (common + std::min(a.size() - i, b.size() - j) < needed) return 0.0;
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(total - common);
 }
 
 }  // namespace neardup

@@ -59,6 +59,16 @@ std::vector<uint64_t> Shingle(absl::string_view normalized,
 // sets; 0 when both are empty. O(|a| + |b|).
 double Jaccard(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b);
 
+// JaccardIfAtLeast()
+//
+// Jaccard(a, b) when it is >= `threshold`, else some value < `threshold`
+// (0 when it stops early). Exact: it only stops once the sizes, or the
+// elements left to merge, cannot reach the intersection the threshold needs,
+// |a ∩ b| >= threshold * (|a| + |b|) / (1 + threshold). Most LSH candidates
+// fail that test after a fraction of the merge. O(|a| + |b|) at worst.
+double JaccardIfAtLeast(absl::Span<const uint64_t> a,
+                        absl::Span<const uint64_t> b, double threshold);
+
 // IntersectionSize()
 //
 // |a ∩ b| for sorted duplicate-free sets. O(|a| + |b|).

@@ -65,5 +65,28 @@ TEST(JaccardTest, ExactValues) {
   EXPECT_EQ(IntersectionSize(a, b), 2u);
 }
 
+TEST(JaccardTest, IfAtLeastIsExactAtOrAboveTheThresholdAndBelowOtherwise) {
+  // Sets with every overlap from 0 to 40 of 40 elements.
+  for (uint64_t shift = 0; shift <= 40; ++shift) {
+    std::vector<uint64_t> a, b;
+    for (uint64_t i = 0; i < 40; ++i) {
+      a.push_back(i);
+      b.push_back(i + shift);
+    }
+    for (const double t : {0.1, 0.45, 0.5, 0.7, 0.99}) {
+      const double exact = Jaccard(a, b);
+      const double fast = JaccardIfAtLeast(a, b, t);
+      if (exact >= t) {
+        EXPECT_DOUBLE_EQ(fast, exact) << shift << " " << t;
+      } else {
+        EXPECT_LT(fast, t) << shift << " " << t;
+      }
+    }
+  }
+  const std::vector<uint64_t> small = {1, 2}, big = {1, 2, 3, 4, 5, 6, 7, 8};
+  EXPECT_LT(JaccardIfAtLeast(small, big, 0.5), 0.5);  // 0.25 by sizes alone
+  EXPECT_DOUBLE_EQ(JaccardIfAtLeast(small, big, 0.2), 0.25);
+}
+
 }  // namespace
 }  // namespace neardup
