@@ -91,10 +91,7 @@ size_t IntersectionSize(absl::Span<const uint64_t> a,
 }
 
 double Jaccard(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b) {
-  if (a.empty() && b.empty()) return 0.0;
-  const size_t common = IntersectionSize(a, b);
-  return static_cast<double>(common) /
-         static_cast<double>(a.size() + b.size() - common);
+  return JaccardIfAtLeast(a, b, 0.0);  // never stops early
 }
 
 double JaccardIfAtLeast(absl::Span<const uint64_t> a,
