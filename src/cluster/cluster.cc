@@ -1,7 +1,6 @@
 #include "cluster/cluster.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include "base/parallel.h"
 #include "shingle/shingle.h"

@@ -73,10 +73,15 @@ std::vector<uint64_t> Shingle(absl::string_view normalized,
   return HashNgrams(normalized, spec.kind == ShingleKind::kWord, spec.size);
 }
 
-size_t IntersectionSize(absl::Span<const uint64_t> a,
-                        absl::Span<const uint64_t> b) {
+namespace {
+
+// |a ∩ b| by merging; returns early with a count below `needed` once the
+// elements left cannot bring it to `needed`.
+size_t CountCommon(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b,
+                   size_t needed) {
   size_t i = 0, j = 0, common = 0;
   while (i < a.size() && j < b.size()) {
+    if (common + std::min(a.size() - i, b.size() - j) < needed) return common;
     if (a[i] < b[j]) {
       ++i;
     } else if (b[j] < a[i]) {
@@ -88,6 +93,13 @@ size_t IntersectionSize(absl::Span<const uint64_t> a,
     }
   }
   return common;
+}
+
+}  // namespace
+
+size_t IntersectionSize(absl::Span<const uint64_t> a,
+                        absl::Span<const uint64_t> b) {
+  return CountCommon(a, b, 0);
 }
 
 double Jaccard(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b) {
@@ -105,19 +117,8 @@ double JaccardIfAtLeast(absl::Span<const uint64_t> a,
       needed_exact <= 0 ? 0
                         : static_cast<size_t>(std::ceil(needed_exact - 1e-9));
   if (std::min(a.size(), b.size()) < needed) return 0.0;
-  size_t i = 0, j = 0, common = 0;
-  while (i < a.size() && j < b.size()) {
-    if (common + std::min(a.size() - i, b.size() - j) < needed) return 0.0;
-    if (a[i] < b[j]) {
-      ++i;
-    } else if (b[j] < a[i]) {
-      ++j;
-    } else {
-      ++common;
-      ++i;
-      ++j;
-    }
-  }
+  const size_t common = CountCommon(a, b, needed);
+  if (common < needed) return 0.0;
   return static_cast<double>(common) / static_cast<double>(total - common);
 }
 
