@@ -29,6 +29,8 @@
 #include "engine/options.h"
 #include "engine/report.h"
 #include "engine/scan.h"
+#include "eval/evaluate.h"
+#include "eval/gold.h"
 #include "io/json_writer.h"
 #include "io/reader.h"
 
@@ -67,6 +69,9 @@ ABSL_FLAG(int, min_passage_words, 4,
 ABSL_FLAG(int, boilerplate_docs, 50,
           "An identical sentence in at least this many documents is reported "
           "as boilerplate.");
+ABSL_FLAG(bool, skip_headers, true,
+          "Leave a leading block of mail/Usenet header lines (three or more "
+          "\"Name: value\" lines, then a blank line) out of fingerprints.");
 ABSL_FLAG(std::string, id_field, "id", "JSONL field holding the document id.");
 ABSL_FLAG(std::string, text_field, "text", "JSONL field holding the text.");
 ABSL_FLAG(std::string, date_field, "date",
@@ -79,6 +84,15 @@ ABSL_FLAG(bool, skip_bad, false,
 ABSL_FLAG(bool, explain, false,
           "Print the LSH bands x rows and candidate probabilities to stderr.");
 ABSL_FLAG(bool, quiet, false, "No summary on stderr.");
+ABSL_FLAG(std::string, gold, "",
+          "eval: the gold standard: JSON lines of {\"members\": [...]} "
+          "clusters (ids or {doc,start,end} spans), or a .tsv of labelled "
+          "pairs (id1, id2, label).");
+ABSL_FLAG(int, examples, 10,
+          "eval: how many of the worst false positives and false negatives "
+          "to list per level.");
+ABSL_FLAG(std::string, format, "table",
+          "eval: table (for a person) or json.");
 
 namespace neardup {
 namespace {
@@ -93,6 +107,10 @@ Usage:
   neardup clean [PATH...] --output FILE --decisions FILE
       Write the corpus back as JSONL without duplicate documents and with
       repeated passages inside a document cut to one; record every decision.
+  neardup eval [PATH...] --gold FILE [--format table|json]
+      Scan, then score the result against a gold standard: pair precision,
+      recall and F1, Adjusted Rand Index and B-cubed, and the worst false
+      positives and negatives with their texts.
   neardup compare A B
       The passages two documents (files, or one JSONL file with two lines)
       share, with their similarity and each document's containment in the
@@ -134,6 +152,7 @@ absl::StatusOr<EngineOptions> OptionsFromFlags() {
           ? threads
           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   options.min_passage_words = absl::GetFlag(FLAGS_min_passage_words);
+  options.skip_headers = absl::GetFlag(FLAGS_skip_headers);
   const int boilerplate = absl::GetFlag(FLAGS_boilerplate_docs);
   options.boilerplate_min_docs =
       boilerplate > 0 ? static_cast<size_t>(boilerplate) : 0;
@@ -330,6 +349,40 @@ absl::Status RunCompare(const std::vector<std::string>& paths,
   return absl::OkStatus();
 }
 
+absl::Status RunEval(const std::vector<std::string>& paths,
+                     const EngineOptions& options) {
+  Summary summary;
+  const std::string gold_path = absl::GetFlag(FLAGS_gold);
+  const std::string format = absl::GetFlag(FLAGS_format);
+  const int examples = absl::GetFlag(FLAGS_examples);
+  if (gold_path.empty()) {
+    return absl::InvalidArgumentError("eval needs --gold");
+  }
+  if (format != "table" && format != "json") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--format must be table or json, not \"", format, "\""));
+  }
+  if (examples < 0) {
+    return absl::InvalidArgumentError("--examples must be >= 0");
+  }
+  NEARDUP_ASSIGN_OR_RETURN(const Gold gold, ReadGold(gold_path));
+  NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
+  NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
+                           Scan(corpus.documents, options));
+  EvalOptions eval_options;
+  eval_options.examples = static_cast<size_t>(examples);
+  NEARDUP_ASSIGN_OR_RETURN(
+      const Evaluation evaluation,
+      Evaluate(corpus.documents, scan, gold, options, eval_options));
+  NEARDUP_RETURN_IF_ERROR(WriteOutput(
+      absl::GetFlag(FLAGS_output),
+      format == "json" ? EvaluationJson(evaluation, corpus.documents)
+                       : EvaluationTable(evaluation, corpus.documents)));
+  DescribeScan(scan, options, summary);
+  summary.Print();
+  return absl::OkStatus();
+}
+
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
   absl::FlagsUsageConfig config;
@@ -341,7 +394,8 @@ int Main(int argc, char** argv) {
   std::vector<std::string> paths;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string arg = args[i];
-    if (i == 1 && (arg == "scan" || arg == "clean" || arg == "compare")) {
+    if (i == 1 && (arg == "scan" || arg == "clean" || arg == "compare" ||
+                   arg == "eval")) {
       command = arg;
     } else {
       paths.push_back(arg);
@@ -364,6 +418,7 @@ int Main(int argc, char** argv) {
   }
   absl::Status status = command == "clean"     ? RunClean(paths, *options)
                         : command == "compare" ? RunCompare(paths, *options)
+                        : command == "eval"    ? RunEval(paths, *options)
                                                : RunScan(paths, *options);
   if (!status.ok()) {
     std::cerr << "neardup: " << status.message() << "\n";

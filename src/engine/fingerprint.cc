@@ -9,9 +9,11 @@
 
 namespace neardup {
 
-DocumentFingerprint FingerprintDocument(absl::string_view text,
+DocumentFingerprint FingerprintDocument(absl::string_view document,
                                         const EngineOptions& options) {
   DocumentFingerprint fp;
+  const size_t body = options.skip_headers ? MessageHeaderEnd(document) : 0;
+  const absl::string_view text = document.substr(body);
   const NormalizedText normalized = Normalize(text);
   fp.normalized_length = static_cast<uint32_t>(normalized.text.size());
   fp.exact_key = Hash64(normalized.text);
@@ -27,8 +29,8 @@ DocumentFingerprint FingerprintDocument(absl::string_view text,
         absl::string_view(normalized.text)
             .substr(range.begin, range.end - range.begin);
     PassageFingerprint p;
-    p.start = segment.start;
-    p.end = segment.end;
+    p.start = static_cast<uint32_t>(segment.start + body);
+    p.end = static_cast<uint32_t>(segment.end + body);
     p.words = static_cast<uint32_t>(
         std::count(passage.begin(), passage.end(), ' ') + 1);
     p.normalized_length = static_cast<uint32_t>(passage.size());

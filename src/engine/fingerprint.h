@@ -42,7 +42,9 @@ struct DocumentFingerprint {
 
 // FingerprintDocument()
 //
-// Fingerprints `text` (valid UTF-8) at the levels `options` enables.
+// Fingerprints `text` (valid UTF-8) at the levels `options` enables. With
+// options.skip_headers, a leading message header block is left out: it
+// counts toward no shingle, passage or length.
 // O(|text|) plus the shingle sorts.
 DocumentFingerprint FingerprintDocument(absl::string_view text,
                                         const EngineOptions& options);

@@ -59,6 +59,9 @@ struct EngineOptions {
   uint64_t seed = 1;
   int threads = 1;
   int min_passage_words = 4;
+  // Leave a leading mail/Usenet header block out of fingerprints (see
+  // MessageHeaderEnd() in segment/segment.h).
+  bool skip_headers = true;
   // An identical passage in at least this many documents is boilerplate.
   size_t boilerplate_min_docs = 50;
   // LSH buckets above this size are paired in linear time (see lsh/lsh.h).

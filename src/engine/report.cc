@@ -13,30 +13,6 @@ void AppendNumber(std::string& out, double value) {
   absl::StrAppendFormat(&out, "%.4f", value);
 }
 
-// The first kPreviewBytes of `text` with whitespace runs folded, cut at a
-// character boundary.
-std::string Preview(absl::string_view text) {
-  std::string out;
-  bool space = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool is_space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (is_space) {
-      space = !out.empty();
-      continue;
-    }
-    if (out.size() >= kPreviewBytes &&
-        (static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      out.append("...");
-      break;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
-
 void AppendMember(std::string& out, const Cluster& cluster,
                   const Member& member, absl::Span<const Document> documents) {
   const Document& doc = documents[member.doc];
@@ -46,7 +22,7 @@ void AppendMember(std::string& out, const Cluster& cluster,
   if (cluster.level == Level::kDocument) {
     absl::StrAppend(&out, ",\"bytes\":", member.end - member.start,
                     ",\"preview\":");
-    AppendJsonString(out, Preview(doc.text));
+    AppendJsonString(out, Preview(doc.text, kPreviewBytes));
   } else {
     out.append(",\"text\":");
     AppendJsonString(out, absl::string_view(doc.text).substr(

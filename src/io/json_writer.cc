@@ -41,6 +41,26 @@ void AppendJsonString(std::string& out, absl::string_view text) {
   out.push_back('"');
 }
 
+std::string Preview(absl::string_view text, size_t max_bytes) {
+  std::string out;
+  bool space = false;
+  for (const char c : text) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (out.size() >= max_bytes &&
+        (static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      out.append("...");
+      break;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
 absl::StatusOr<std::string> DocumentJson(const Document& doc,
                                          absl::string_view text,
                                          const ReadOptions& options) {

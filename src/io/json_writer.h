@@ -17,6 +17,7 @@
 #ifndef NEARDUP_IO_JSON_WRITER_H_
 #define NEARDUP_IO_JSON_WRITER_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -30,6 +31,12 @@ namespace neardup {
 // Appends `text` (valid UTF-8) to `out` as a quoted JSON string: quotes,
 // backslashes and control characters escaped, other characters as they are.
 void AppendJsonString(std::string& out, absl::string_view text);
+
+// Preview()
+//
+// The first `max_bytes` of `text` (valid UTF-8) with whitespace runs folded
+// to one space, cut at a character boundary and marked "..." when cut.
+std::string Preview(absl::string_view text, size_t max_bytes);
 
 // DocumentJson()
 //

@@ -243,4 +243,37 @@ std::vector<Segment> SplitSentences(absl::string_view text) {
   return Splitter(text).Run();
 }
 
+size_t MessageHeaderEnd(absl::string_view text) {
+  constexpr int kMinFields = 3;
+  int fields = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == absl::string_view::npos) end = text.size();
+    absl::string_view line = text.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const size_t next = end == text.size() ? end : end + 1;
+    if (line.empty()) return fields >= kMinFields ? next : 0;
+    if (line[0] == ' ' || line[0] == '\t') {
+      if (fields == 0) return 0;  // a continuation needs a field before it
+    } else {
+      size_t name = 0;
+      while (name < line.size() &&
+             (absl::ascii_isalnum(static_cast<unsigned char>(line[name])) ||
+              line[name] == '-')) {
+        ++name;
+      }
+      if (name == 0 || !absl::ascii_isalpha(static_cast<unsigned char>(line[0])) ||
+          name >= line.size() || line[name] != ':' ||
+          (name + 1 < line.size() && line[name + 1] != ' ' &&
+           line[name + 1] != '\t')) {
+        return 0;
+      }
+      ++fields;
+    }
+    pos = next;
+  }
+  return 0;  // no blank line: not a message
+}
+
 }  // namespace neardup

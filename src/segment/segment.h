@@ -37,6 +37,7 @@
 #ifndef NEARDUP_SEGMENT_SEGMENT_H_
 #define NEARDUP_SEGMENT_SEGMENT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -55,6 +56,20 @@ struct Segment {
 // The sentences of `text` in order, non-overlapping. O(|text|) plus a sort of
 // the line lengths. `text` must be shorter than 4 GiB.
 std::vector<Segment> SplitSentences(absl::string_view text);
+
+// MessageHeaderEnd()
+//
+// Where the body of a mail or Usenet message starts: if `text` opens with a
+// block of at least three RFC 822-style header lines ("Name: value", the
+// name letters, digits and '-', continuation lines indented), ended by a
+// blank line, the offset just past that blank line; otherwise 0.
+//
+// Why: headers (Path, Xref, Message-ID, Date) differ between two copies of
+// one message and can outweigh a short body, so whole-text similarity misses
+// the copy; they are metadata, not content, and fingerprints leave them out.
+// News text does not open with three "Name: value" lines followed by a blank
+// line. O(length of the header block).
+size_t MessageHeaderEnd(absl::string_view text);
 
 }  // namespace neardup
 
