@@ -91,8 +91,7 @@ ABSL_FLAG(std::string, gold, "",
 ABSL_FLAG(int, examples, 10,
           "eval: how many of the worst false positives and false negatives "
           "to list per level.");
-ABSL_FLAG(std::string, format, "table",
-          "eval: table (for a person) or json.");
+ABSL_FLAG(std::string, format, "table", "eval: table (for a person) or json.");
 
 namespace neardup {
 namespace {

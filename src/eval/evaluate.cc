@@ -173,10 +173,8 @@ LevelEvaluation EvaluateClusters(
   e.partition =
       ScorePartitions(documents.size(), gold_clusters,
                       ConnectedComponents(documents.size(), predicted));
-  e.false_positives =
-      DocumentExamples(Difference(predicted, gold), similarity);
-  e.false_negatives =
-      DocumentExamples(Difference(gold, predicted), similarity);
+  e.false_positives = DocumentExamples(Difference(predicted, gold), similarity);
+  e.false_negatives = DocumentExamples(Difference(gold, predicted), similarity);
   SortExamples(e.false_positives, /*descending=*/true, examples);
   SortExamples(e.false_negatives, /*descending=*/false, examples);
   return e;
@@ -294,9 +292,10 @@ LevelEvaluation EvaluateSpans(const ScanResult& scan,
   s.false_negatives = false_negatives.size();
   s.false_positives = false_positives.size();
   const size_t correct_predictions = e.predicted_pairs - s.false_positives;
-  s.precision = e.predicted_pairs == 0 ? 1.0
-                                       : static_cast<double>(correct_predictions) /
-                                             static_cast<double>(e.predicted_pairs);
+  s.precision = e.predicted_pairs == 0
+                    ? 1.0
+                    : static_cast<double>(correct_predictions) /
+                          static_cast<double>(e.predicted_pairs);
   s.recall = e.gold_positives == 0 ? 1.0
                                    : static_cast<double>(s.true_positives) /
                                          static_cast<double>(e.gold_positives);
@@ -343,8 +342,8 @@ void AppendExamples(std::string& out, absl::string_view name,
       absl::StrAppend(&out, ",\"start_a\":", x.start_a, ",\"end_a\":", x.end_a,
                       ",\"start_b\":", x.start_b, ",\"end_b\":", x.end_b);
     }
-    absl::StrAppendFormat(&out, ",\"similarity\":%.4f,\"text_a\":",
-                          x.similarity);
+    absl::StrAppendFormat(&out,
+                          ",\"similarity\":%.4f,\"text_a\":", x.similarity);
     AppendJsonString(out, ExampleText(documents[x.doc_a], x.start_a, x.end_a));
     out.append(",\"text_b\":");
     AppendJsonString(out, ExampleText(documents[x.doc_b], x.start_b, x.end_b));
@@ -362,8 +361,7 @@ absl::StatusOr<Evaluation> Evaluate(absl::Span<const Document> documents,
   Evaluation evaluation;
   evaluation.gold_kind = gold.kind;
   evaluation.documents = documents.size();
-  const absl::flat_hash_map<std::string, uint32_t> index =
-      IndexIds(documents);
+  const absl::flat_hash_map<std::string, uint32_t> index = IndexIds(documents);
   std::vector<Level> levels;
   if (options.documents() && gold.kind != Gold::Kind::kSpans) {
     levels.push_back(Level::kDocument);
@@ -400,10 +398,10 @@ absl::StatusOr<Evaluation> Evaluate(absl::Span<const Document> documents,
         NEARDUP_ASSIGN_OR_RETURN(const uint32_t doc,
                                  Lookup(index, m.doc, cluster.source));
         if (m.end > documents[doc].text.size()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              cluster.source, ": span [", m.start, ", ", m.end, ") of \"",
-              m.doc, "\" ends past its ", documents[doc].text.size(),
-              " bytes"));
+          return absl::InvalidArgumentError(
+              absl::StrCat(cluster.source, ": span [", m.start, ", ", m.end,
+                           ") of \"", m.doc, "\" ends past its ",
+                           documents[doc].text.size(), " bytes"));
         }
         out.push_back({doc, m.start, m.end});
       }
@@ -433,9 +431,8 @@ absl::StatusOr<Evaluation> Evaluate(absl::Span<const Document> documents,
   }
   for (Level level : levels) {
     Similarity similarity(documents, options, level);
-    evaluation.levels.push_back(EvaluateClusters(documents, scan, clusters,
-                                                 level, similarity,
-                                                 eval_options.examples));
+    evaluation.levels.push_back(EvaluateClusters(
+        documents, scan, clusters, level, similarity, eval_options.examples));
   }
   return evaluation;
 }
@@ -465,10 +462,8 @@ std::string EvaluationJson(const Evaluation& evaluation,
           e.partition->adjusted_rand_index, e.partition->bcubed_precision,
           e.partition->bcubed_recall, e.partition->bcubed_f1);
     }
-    AppendExamples(out, "worst_false_positives", e.false_positives,
-                   documents);
-    AppendExamples(out, "worst_false_negatives", e.false_negatives,
-                   documents);
+    AppendExamples(out, "worst_false_positives", e.false_positives, documents);
+    AppendExamples(out, "worst_false_negatives", e.false_negatives, documents);
     out.push_back('}');
   }
   out.append("]}\n");
@@ -479,19 +474,18 @@ std::string EvaluationTable(const Evaluation& evaluation,
                             absl::Span<const Document> documents) {
   std::string out = absl::StrFormat(
       "%d documents, %s gold\n\n%-9s %9s %9s %7s %7s %7s %7s %7s %7s %7s\n",
-      evaluation.documents, GoldKindName(evaluation.gold_kind), "level",
-      "gold", "predicted", "P", "R", "F1", "ARI", "B3-P", "B3-R", "B3-F1");
+      evaluation.documents, GoldKindName(evaluation.gold_kind), "level", "gold",
+      "predicted", "P", "R", "F1", "ARI", "B3-P", "B3-R", "B3-F1");
   for (const LevelEvaluation& e : evaluation.levels) {
     absl::StrAppendFormat(&out, "%-9s %9d %9d %7.4f %7.4f %7.4f",
                           LevelName(e.level), e.gold_positives,
-                          e.predicted_pairs, e.pairs.precision,
-                          e.pairs.recall, e.pairs.f1);
+                          e.predicted_pairs, e.pairs.precision, e.pairs.recall,
+                          e.pairs.f1);
     if (e.partition) {
       absl::StrAppendFormat(&out, " %7.4f %7.4f %7.4f %7.4f",
                             e.partition->adjusted_rand_index,
                             e.partition->bcubed_precision,
-                            e.partition->bcubed_recall,
-                            e.partition->bcubed_f1);
+                            e.partition->bcubed_recall, e.partition->bcubed_f1);
     }
     out.push_back('\n');
   }
@@ -507,8 +501,7 @@ std::string EvaluationTable(const Evaluation& evaluation,
             &out, "  %.4f  %s | %s\n    A: %s\n    B: %s\n", x.similarity,
             documents[x.doc_a].id, documents[x.doc_b].id,
             Preview(ExampleText(documents[x.doc_a], x.start_a, x.end_a), 150),
-            Preview(ExampleText(documents[x.doc_b], x.start_b, x.end_b),
-                    150));
+            Preview(ExampleText(documents[x.doc_b], x.start_b, x.end_b), 150));
       }
     };
     list("worst false positives", e.false_positives, e.pairs.false_positives);

@@ -263,7 +263,8 @@ size_t MessageHeaderEnd(absl::string_view text) {
               line[name] == '-')) {
         ++name;
       }
-      if (name == 0 || !absl::ascii_isalpha(static_cast<unsigned char>(line[0])) ||
+      if (name == 0 ||
+          !absl::ascii_isalpha(static_cast<unsigned char>(line[0])) ||
           name >= line.size() || line[name] != ':' ||
           (name + 1 < line.size() && line[name + 1] != ' ' &&
            line[name + 1] != '\t')) {

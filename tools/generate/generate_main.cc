@@ -140,8 +140,7 @@ class FileSink : public GeneratorSink {
  private:
   std::ofstream corpus_, documents_, passages_, spans_;
   std::string line_;
-  size_t documents_written_ = 0, bytes_written_ = 0, families_ = 0,
-         shared_ = 0;
+  size_t documents_written_ = 0, bytes_written_ = 0, families_ = 0, shared_ = 0;
 };
 
 // Sources in a document or passage cluster with an earlier source, found

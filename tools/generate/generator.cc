@@ -27,8 +27,8 @@ class Random {
   uint64_t Next() { return Mix64(state_++); }
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   size_t Below(size_t n) {
-    return static_cast<size_t>(
-        (static_cast<unsigned __int128>(Next()) * n) >> 64);
+    return static_cast<size_t>((static_cast<unsigned __int128>(Next()) * n) >>
+                               64);
   }
   bool Chance(double p) { return Uniform() < p; }
 
@@ -52,9 +52,9 @@ Article ParseArticle(absl::string_view text) {
        absl::StrSplit(text, blank_lines ? "\n\n" : "\n")) {
     Paragraph paragraph;
     for (const Segment& s : SplitSentences(block)) {
-      std::vector<absl::string_view> words = absl::StrSplit(
-          block.substr(s.start, s.end - s.start), absl::ByAnyChar(" \t\r\n"),
-          absl::SkipEmpty());
+      std::vector<absl::string_view> words =
+          absl::StrSplit(block.substr(s.start, s.end - s.start),
+                         absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty());
       if (!words.empty()) paragraph.push_back(absl::StrJoin(words, " "));
     }
     if (!paragraph.empty()) article.push_back(std::move(paragraph));
@@ -111,8 +111,8 @@ class BigramModel {
   static constexpr uint32_t kStart = ~uint32_t{0};
 
   uint32_t Intern(absl::string_view word) {
-    auto [it, inserted] =
-        ids_.try_emplace(std::string(word), static_cast<uint32_t>(words_.size()));
+    auto [it, inserted] = ids_.try_emplace(
+        std::string(word), static_cast<uint32_t>(words_.size()));
     if (inserted) words_.push_back(std::string(word));
     return it->second;
   }
@@ -180,7 +180,8 @@ void AddOcrNoise(std::string& text, double rate, Random& random) {
   for (const char c : text) {
     if (absl::ascii_isalpha(static_cast<unsigned char>(c)) &&
         random.Chance(rate)) {
-      const auto& [from, to] = kConfusions[random.Below(std::size(kConfusions))];
+      const auto& [from, to] =
+          kConfusions[random.Below(std::size(kConfusions))];
       (void)from;
       out.append(to);
       continue;
@@ -323,8 +324,9 @@ class Generator {
     }
     if (random_.Chance(0.3)) {  // insert a new sentence (found nowhere else)
       const size_t p = random_.Below(article.size());
-      article[p].insert(article[p].begin() + random_.Below(article[p].size() + 1),
-                        NewSentence());
+      article[p].insert(
+          article[p].begin() + random_.Below(article[p].size() + 1),
+          NewSentence());
     }
     size_t words = 0, replaced = 0;
     const bool headline = article.size() > 1 && article[0].size() == 1 &&
@@ -339,9 +341,9 @@ class Generator {
             SubstituteWords(s, options_.edit_rate, 0, vocabulary_, random_);
       }
     }
-    doc.edit_rate = words == 0 ? 0
-                               : static_cast<double>(replaced) /
-                                     static_cast<double>(words);
+    doc.edit_rate =
+        words == 0 ? 0
+                   : static_cast<double>(replaced) / static_cast<double>(words);
     doc.text = Render(article, {}, nullptr);
     if (random_.Chance(options_.ocr_fraction)) {
       AddOcrNoise(doc.text, options_.ocr_rate, random_);
@@ -428,7 +430,8 @@ class Generator {
     NEARDUP_RETURN_IF_ERROR(Emit(doc));
     const GoldSpan donor = pending_paste_->donor;
     pending_paste_.reset();
-    return sink_.SharedPassage(donor, {doc.id, spans[0].first, spans[0].second});
+    return sink_.SharedPassage(donor,
+                               {doc.id, spans[0].first, spans[0].second});
   }
 
   absl::Status Repeat(Article article) {
@@ -440,8 +443,8 @@ class Generator {
     }
     std::string copy = article[mark.paragraph][mark.sentence];
     SubstituteWords(copy, 0, 1 + WordCount(copy) / 15, vocabulary_, random_);
-    const size_t at = mark.paragraph + 1 +
-                      random_.Below(article.size() - mark.paragraph);
+    const size_t at =
+        mark.paragraph + 1 + random_.Below(article.size() - mark.paragraph);
     article.insert(article.begin() + static_cast<ptrdiff_t>(at),
                    Paragraph{copy});
     const Mark marks[] = {mark, {at, 0}};
@@ -466,8 +469,8 @@ class Generator {
       NEARDUP_RETURN_IF_ERROR(Emit(doc));
       auto it = family_state_.find(doc.family);
       if (--it->second.unreleased == 0) {
-        NEARDUP_RETURN_IF_ERROR(sink_.Family(it->second.members,
-                                             it->second.whole));
+        NEARDUP_RETURN_IF_ERROR(
+            sink_.Family(it->second.members, it->second.whole));
         family_state_.erase(it);
       }
     }
