@@ -44,11 +44,11 @@ ABSL_FLAG(std::string, level, "both",
           "What to look for: document, passage or both.");
 ABSL_FLAG(std::string, doc_shingle, "word:5",
           "Document-level shingles: word:N or char:N.");
-ABSL_FLAG(std::string, passage_shingle, "char:5",
+ABSL_FLAG(std::string, passage_shingle, "char:4",
           "Passage-level (sentence) shingles: word:N or char:N.");
 ABSL_FLAG(double, doc_threshold, 0.7,
           "Exact Jaccard two documents must reach to be duplicates.");
-ABSL_FLAG(double, passage_threshold, 0.45,
+ABSL_FLAG(double, passage_threshold, 0.52,
           "Exact Jaccard two passages must reach to be duplicates.");
 ABSL_FLAG(std::string, doc_canonical, "longest",
           "Which document of a cluster to keep: longest, earliest (by "
@@ -351,32 +351,21 @@ absl::Status RunCompare(const std::vector<std::string>& paths,
 absl::Status RunEval(const std::vector<std::string>& paths,
                      const EngineOptions& options) {
   Summary summary;
-  const std::string gold_path = absl::GetFlag(FLAGS_gold);
-  const std::string format = absl::GetFlag(FLAGS_format);
-  const int examples = absl::GetFlag(FLAGS_examples);
-  if (gold_path.empty()) {
-    return absl::InvalidArgumentError("eval needs --gold");
-  }
-  if (format != "table" && format != "json") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--format must be table or json, not \"", format, "\""));
-  }
-  if (examples < 0) {
-    return absl::InvalidArgumentError("--examples must be >= 0");
-  }
-  NEARDUP_ASSIGN_OR_RETURN(const Gold gold, ReadGold(gold_path));
+  NEARDUP_ASSIGN_OR_RETURN(const Gold gold,
+                           ReadGold(absl::GetFlag(FLAGS_gold)));
   NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
   NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
                            Scan(corpus.documents, options));
   EvalOptions eval_options;
-  eval_options.examples = static_cast<size_t>(examples);
+  eval_options.examples = static_cast<size_t>(absl::GetFlag(FLAGS_examples));
   NEARDUP_ASSIGN_OR_RETURN(
       const Evaluation evaluation,
       Evaluate(corpus.documents, scan, gold, options, eval_options));
-  NEARDUP_RETURN_IF_ERROR(WriteOutput(
-      absl::GetFlag(FLAGS_output),
-      format == "json" ? EvaluationJson(evaluation, corpus.documents)
-                       : EvaluationTable(evaluation, corpus.documents)));
+  NEARDUP_RETURN_IF_ERROR(
+      WriteOutput(absl::GetFlag(FLAGS_output),
+                  absl::GetFlag(FLAGS_format) == "json"
+                      ? EvaluationJson(evaluation, corpus.documents)
+                      : EvaluationTable(evaluation, corpus.documents)));
   DescribeScan(scan, options, summary);
   summary.Print();
   return absl::OkStatus();
@@ -405,6 +394,19 @@ int Main(int argc, char** argv) {
     return 1;
   }
   if (paths.empty()) paths = DefaultPaths();
+  if (command == "eval") {
+    const std::string format = absl::GetFlag(FLAGS_format);
+    const char* problem =
+        absl::GetFlag(FLAGS_gold).empty() ? "eval needs --gold FILE"
+        : format != "table" && format != "json"
+            ? "--format must be table or json"
+        : absl::GetFlag(FLAGS_examples) < 0 ? "--examples must be >= 0"
+                                            : nullptr;
+    if (problem != nullptr) {
+      std::cerr << "neardup: " << problem << "\n";
+      return 1;
+    }
+  }
 
   absl::StatusOr<EngineOptions> options = OptionsFromFlags();
   if (!options.ok()) {

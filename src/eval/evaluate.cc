@@ -159,20 +159,43 @@ std::vector<ItemPair> Difference(absl::Span<const ItemPair> all,
   return out;
 }
 
-LevelEvaluation EvaluateClusters(
-    absl::Span<const Document> documents, const ScanResult& scan,
-    const std::vector<std::vector<uint32_t>>& gold_clusters, Level level,
-    Similarity& similarity, size_t examples) {
+// Gold clusters of document indexes; `original` is a member's index or -1
+// (see gold.h).
+struct IndexedCluster {
+  std::vector<uint32_t> members;  // sorted
+  int64_t original = -1;
+};
+
+LevelEvaluation EvaluateClusters(absl::Span<const Document> documents,
+                                 const ScanResult& scan,
+                                 absl::Span<const IndexedCluster> clusters,
+                                 Level level, Similarity& similarity,
+                                 size_t examples) {
   LevelEvaluation e;
   e.level = level;
-  const std::vector<ItemPair> gold = PairsOf(gold_clusters);
-  const std::vector<ItemPair> predicted = PredictedPairs(scan, level);
+  std::vector<std::vector<uint32_t>> partition;
+  std::vector<ItemPair> gold, unscored;
+  for (const IndexedCluster& c : clusters) {
+    partition.push_back(c.members);
+    for (size_t i = 0; i < c.members.size(); ++i) {
+      for (size_t j = i + 1; j < c.members.size(); ++j) {
+        const ItemPair pair{c.members[i], c.members[j]};
+        const bool scored = c.original < 0 || pair.first == c.original ||
+                            pair.second == c.original;
+        (scored ? gold : unscored).push_back(pair);
+      }
+    }
+  }
+  std::sort(gold.begin(), gold.end());
+  std::sort(unscored.begin(), unscored.end());
+  const std::vector<ItemPair> all_predicted = PredictedPairs(scan, level);
+  const std::vector<ItemPair> predicted = Difference(all_predicted, unscored);
   e.gold_positives = gold.size();
   e.predicted_pairs = predicted.size();
   e.pairs = ScorePairs(gold, predicted);
   e.partition =
-      ScorePartitions(documents.size(), gold_clusters,
-                      ConnectedComponents(documents.size(), predicted));
+      ScorePartitions(documents.size(), partition,
+                      ConnectedComponents(documents.size(), all_predicted));
   e.false_positives = DocumentExamples(Difference(predicted, gold), similarity);
   e.false_negatives = DocumentExamples(Difference(gold, predicted), similarity);
   SortExamples(e.false_positives, /*descending=*/true, examples);
@@ -412,10 +435,11 @@ absl::StatusOr<Evaluation> Evaluate(absl::Span<const Document> documents,
     return evaluation;
   }
 
-  std::vector<std::vector<uint32_t>> clusters;
+  std::vector<IndexedCluster> clusters;
   std::vector<bool> listed(documents.size(), false);
   for (const GoldCluster& cluster : gold.clusters) {
-    std::vector<uint32_t> members;
+    IndexedCluster indexed;
+    std::vector<uint32_t>& members = indexed.members;
     for (const GoldMember& m : cluster.members) {
       NEARDUP_ASSIGN_OR_RETURN(const uint32_t doc,
                                Lookup(index, m.doc, cluster.source));
@@ -425,9 +449,10 @@ absl::StatusOr<Evaluation> Evaluate(absl::Span<const Document> documents,
       }
       listed[doc] = true;
       members.push_back(doc);
+      if (m.doc == cluster.original) indexed.original = doc;
     }
     std::sort(members.begin(), members.end());
-    if (members.size() > 1) clusters.push_back(std::move(members));
+    if (members.size() > 1) clusters.push_back(std::move(indexed));
   }
   for (Level level : levels) {
     Similarity similarity(documents, options, level);

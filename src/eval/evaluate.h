@@ -20,7 +20,8 @@
 //     member pairs that touch a gold span: the rest of the corpus is not
 //     labelled at passage level.
 // Labelled-pair gold (.tsv) scores only the labelled pairs; cluster gold
-// treats every unlisted pair as distinct.
+// treats every unlisted pair as distinct, except pairs of two copies in a
+// cluster that names its original (not scored; see gold.h).
 //
 // Examples carry the pair's exact Jaccard under the level's shingles (for
 // documents at passage level: their most similar passage pair), false

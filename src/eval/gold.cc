@@ -1,5 +1,6 @@
 #include "eval/gold.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -116,6 +117,17 @@ absl::StatusOr<Gold> ReadClusters(std::istream& in, const std::string& path) {
                          "gold mixes document ids and spans; use one kind");
       }
       cluster.members.push_back(*std::move(member));
+    }
+    std::string_view original;
+    if (root["original"].get(original) == simdjson::SUCCESS) {
+      cluster.original = std::string(original);
+      const bool listed = std::any_of(
+          cluster.members.begin(), cluster.members.end(),
+          [&](const GoldMember& m) { return m.doc == cluster.original; });
+      if (any_span || !listed) {
+        return LineError(source,
+                         "\"original\" must be one of the cluster's ids");
+      }
     }
     gold.clusters.push_back(std::move(cluster));
   }

@@ -11,7 +11,11 @@
 //     document not listed is a singleton; or spans
 //     {"doc": ID, "start": B, "end": B} (bytes of the document text, as the
 //     report's), for passage-level gold such as a sentence repeated inside
-//     an article.
+//     an article. An id cluster may name its "original" (one of its
+//     members): then only the pairs of the original with each other member
+//     are gold, and pairs of two other members are not scored (two reprints
+//     of one story, each edited by 20%, differ from each other by more than
+//     "a reprint with 20% of its words edited").
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(Gold gold, ReadGold("clusters.jsonl"));
@@ -44,6 +48,7 @@ struct GoldPair {
 
 struct GoldCluster {
   std::vector<GoldMember> members;
+  std::string original;  // empty, or a member id (see above)
   std::string source;  // "path:line"
 };
 

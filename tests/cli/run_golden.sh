@@ -61,6 +61,9 @@ check decisions.jsonl "$work/decisions.jsonl"
 "$bin" compare corpus/003_3ff6272d002e0d14.txt corpus/004_8c9459fa7f398ba9.txt \
   --quiet > "$work/compare.json"
 check compare.json "$work/compare.json"
+"$bin" eval corpus --gold tests/cli/seed_gold.jsonl --format=json --quiet \
+  > "$work/eval.json"
+check eval.json "$work/eval.json"
 
 if [ "$update" != "--update" ]; then
   printf '{"text":"fine"}\n{"text": broken\n' > "$work/bad.jsonl"
@@ -77,6 +80,10 @@ if [ "$update" != "--update" ]; then
   expect accounting 0 "1 read = 1 kept + 0 dropped + 0 skipped" -- \
     "$bin" clean - --output "$work/c2.jsonl" < "$work/stdin.jsonl"
   expect compare_arity 2 "exactly two documents" -- "$bin" compare corpus
+  expect eval_needs_gold 1 "eval needs --gold" -- "$bin" eval corpus
+  printf '{"members":["003_3ff6272d002e0d14.txt","nope"]}\n' > "$work/g.jsonl"
+  expect eval_unknown_id 2 "g.jsonl:1: id \"nope\" is not in the input" -- \
+    "$bin" eval corpus --gold "$work/g.jsonl"
 fi
 
 echo "cli golden: $passed passed, $failures failed"

@@ -114,7 +114,9 @@ TEST_F(SeedCorpusTest, NoDocumentClustersAndNoTopicOnlyPassageClusters) {
     EXPECT_FALSE(c.boilerplate);
     // Every pair in a cluster is a real near-duplicate: all members are at or
     // above the threshold against the canonical.
-    for (const Member& m : c.members) EXPECT_GE(m.similarity, 0.45);
+    for (const Member& m : c.members) {
+      EXPECT_GE(m.similarity, EngineOptions().passage.threshold);
+    }
   }
   // The seeds share topic and names (Treasury, Brian Nelson, Kim Jong Un)
   // across 000, 001 and 002; none of that is a copied passage.

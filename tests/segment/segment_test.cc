@@ -100,5 +100,27 @@ TEST(SegmentTest, SegmentsAreOrderedTrimmedAndDisjoint) {
   }
 }
 
+TEST(MessageHeaderEndTest, FindsTheBodyAfterAMailHeader) {
+  const std::string message =
+      "Path: a!b!c\nFrom: x@y.org (X)\nSubject: Re: sale\n"
+      "References: <1@a>\n <2@b>\nLines: 3\n\nThe body starts here.\n";
+  EXPECT_EQ(MessageHeaderEnd(message), message.find("The body"));
+  EXPECT_EQ(MessageHeaderEnd("A: 1\r\nB: 2\r\nC-D: 3\r\n\r\nbody"),
+            std::string("A: 1\r\nB: 2\r\nC-D: 3\r\n\r\n").size());
+}
+
+TEST(MessageHeaderEndTest, NewsIsNotAHeader) {
+  // Too few fields, a prose line, no blank line, or a colon with no space.
+  EXPECT_EQ(MessageHeaderEnd("From: a\nTo: b\n\nbody"), 0u);
+  EXPECT_EQ(MessageHeaderEnd("WASHINGTON: The president said.\nHe left."
+                             "\n\nbody"),
+            0u);
+  EXPECT_EQ(MessageHeaderEnd("A: 1\nB: 2\nC: 3\nno blank line follows"), 0u);
+  EXPECT_EQ(MessageHeaderEnd("A: 1\nB: 2\nC: 3"), 0u);
+  EXPECT_EQ(MessageHeaderEnd("A: 1\nB: 2\nhttp://x.org\n\nbody"), 0u);
+  EXPECT_EQ(MessageHeaderEnd(" indented: 1\nB: 2\nC: 3\n\nbody"), 0u);
+  EXPECT_EQ(MessageHeaderEnd(""), 0u);
+}
+
 }  // namespace
 }  // namespace neardup

@@ -5,9 +5,10 @@
 //       [--target_bytes 5e9] [--seed 1]
 //
 // DIR receives corpus.jsonl and three gold files for `neardup eval`:
-// gold_documents.jsonl (families, members that are whole copies),
+// gold_documents.jsonl (families: copies of one story),
 // gold_passages.jsonl (families and pasted pairs: documents that share
 // text) and gold_spans.jsonl (pasted and repeated passages as byte spans).
+// Family lines name their "original": recall is of original-copy pairs.
 
 #include <filesystem>
 #include <fstream>
@@ -53,13 +54,21 @@ ABSL_FLAG(double, target_bytes, 0,
 namespace neardup {
 namespace {
 
-void AppendIds(std::string& out, const std::vector<std::string>& ids) {
+// A gold cluster line; `original`, when not empty, names the member the
+// others are copies of.
+void AppendIds(std::string& out, const std::vector<std::string>& ids,
+               absl::string_view original) {
   out.append("{\"members\":[");
   for (size_t i = 0; i < ids.size(); ++i) {
     if (i > 0) out.push_back(',');
     AppendJsonString(out, ids[i]);
   }
-  out.append("]}\n");
+  out.push_back(']');
+  if (!original.empty()) {
+    out.append(",\"original\":");
+    AppendJsonString(out, original);
+  }
+  out.append("}\n");
 }
 
 void AppendSpan(std::string& out, const GoldSpan& span) {
@@ -94,16 +103,11 @@ class FileSink : public GeneratorSink {
                    : absl::DataLossError("corpus.jsonl: write failed");
   }
 
-  absl::Status Family(const std::vector<std::string>& members,
-                      const std::vector<std::string>& whole) override {
+  absl::Status Family(const std::vector<std::string>& members) override {
     line_.clear();
-    AppendIds(line_, members);
+    AppendIds(line_, members, members.front());
     passages_ << line_;
-    if (whole.size() > 1) {
-      line_.clear();
-      AppendIds(line_, whole);
-      documents_ << line_;
-    }
+    documents_ << line_;
     ++families_;
     return absl::OkStatus();
   }
@@ -117,7 +121,7 @@ class FileSink : public GeneratorSink {
     spans_ << line_;
     if (a.doc != b.doc) {
       line_.clear();
-      AppendIds(line_, {a.doc, b.doc});
+      AppendIds(line_, {a.doc, b.doc}, "");
       passages_ << line_;
     }
     ++shared_;

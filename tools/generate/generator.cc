@@ -243,7 +243,7 @@ class Generator {
     GeneratedDocument document;
   };
   struct FamilyState {
-    std::vector<std::string> members, whole;
+    std::vector<std::string> members;
     size_t unreleased = 0;
   };
 
@@ -288,13 +288,11 @@ class Generator {
                                "original", family};
     FamilyState& state = family_state_[family];
     state.members.push_back(original.id);
-    state.whole.push_back(original.id);
     const size_t reprints =
         1 + random_.Below(static_cast<size_t>(options_.max_reprints));
     for (size_t r = 0; r < reprints; ++r) {
       GeneratedDocument reprint = Reprint(article, family);
       state.members.push_back(reprint.id);
-      if (!reprint.trimmed) state.whole.push_back(reprint.id);
       ++state.unreleased;
       // Copies appear later in the stream, as they do in real dumps.
       pending_.push_back({originals_ + random_.Below(64), std::move(reprint)});
@@ -469,8 +467,7 @@ class Generator {
       NEARDUP_RETURN_IF_ERROR(Emit(doc));
       auto it = family_state_.find(doc.family);
       if (--it->second.unreleased == 0) {
-        NEARDUP_RETURN_IF_ERROR(
-            sink_.Family(it->second.members, it->second.whole));
+        NEARDUP_RETURN_IF_ERROR(sink_.Family(it->second.members));
         family_state_.erase(it);
       }
     }

@@ -15,9 +15,8 @@
 //     (`target_bytes`), originals are synthesized from a word-bigram model of
 //     the sources, so a corpus can be made as large as needed without
 //     repeating text.
-// The gold goes to a GeneratorSink together with the documents: families
-// (document level: members not trimmed; passage level: all), pasted pairs
-// and repeats with byte spans into the final texts.
+// The gold goes to a GeneratorSink together with the documents: families,
+// pasted pairs and repeats with byte spans into the final texts.
 //
 // Output depends only on the sources and the options (seeded counter-based
 // random numbers, no std distributions), so it is the same on every
@@ -76,10 +75,8 @@ class GeneratorSink {
  public:
   virtual ~GeneratorSink() = default;
   virtual absl::Status Document(const GeneratedDocument& document) = 0;
-  // A family: all members share text (passage-level gold); `whole` are the
-  // members that are copies as a whole (not trimmed; document-level gold).
-  virtual absl::Status Family(const std::vector<std::string>& members,
-                              const std::vector<std::string>& whole) = 0;
+  // A family: the original first, then its reprints.
+  virtual absl::Status Family(const std::vector<std::string>& members) = 0;
   // Two spans holding the same (possibly reworded) passage: pasted across
   // documents, or repeated inside one.
   virtual absl::Status SharedPassage(const GoldSpan& a, const GoldSpan& b) = 0;
