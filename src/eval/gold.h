@@ -49,7 +49,7 @@ struct GoldPair {
 struct GoldCluster {
   std::vector<GoldMember> members;
   std::string original;  // empty, or a member id (see above)
-  std::string source;  // "path:line"
+  std::string source;    // "path:line"
 };
 
 struct Gold {
