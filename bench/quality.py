@@ -44,6 +44,10 @@ def parse_args():
                    default=os.path.join(ROOT, "..", "shared", "data"))
     p.add_argument("--sweep", action="store_true",
                    help="also run the sweeps behind the defaults")
+    p.add_argument("--chronam_week", metavar="FIRST_DAY",
+                   help="instead: print the largest cross-document passage "
+                   "clusters of the chronam1916 pages dated FIRST_DAY and the "
+                   "six days after (e.g. 1916-01-10), for a person to read")
     p.add_argument("--json", help="write every result to this file")
     p.add_argument("--work", help="keep generated corpora here")
     return p.parse_args()
@@ -185,6 +189,17 @@ def edit_curve(r):
            "shares-passages R"], rows)
 
 
+def passage_clusters(report):
+    """The passage clusters of a report, as a set of member span sets."""
+    clusters = set()
+    for line in report.splitlines():
+        record = json.loads(line)
+        if record["level"] == "passage":
+            clusters.add(frozenset((m["doc"], m["start"], m["end"])
+                                   for m in record["members"]))
+    return clusters
+
+
 def sweep(r):
     ng = (r.path("20newsgroups", "docs.jsonl.gz"),
           r.path("20newsgroups", "clusters_with_reposts.jsonl"))
@@ -210,6 +225,8 @@ def sweep(r):
            "reuters P", "R", "gen-0.1 P", "R"], rows)
 
     msrp = (r.path("msrp", "docs.jsonl.gz"), r.path("msrp", "pairs.tsv"))
+    with open(os.path.join(ROOT, "tests", "cli", "golden", "scan.jsonl")) as f:
+        seed_truth = passage_clusters(f.read())
     gen2 = r.generated("0.2")
     gen_passages = (os.path.join(gen2, "corpus.jsonl"),
                     os.path.join(gen2, "gold_passages.jsonl"))
@@ -230,13 +247,13 @@ def sweep(r):
                 [r.neardup, "scan", os.path.join(ROOT, "corpus"), "--quiet",
                  "--level=passage", *flags], check=True, capture_output=True,
                 text=True).stdout
-            cells.append(sum(1 for line in seeds.splitlines()
-                             if line.startswith('{"level":"passage"')))
+            cells.append("yes" if passage_clusters(seeds) == seed_truth
+                         else "no")
             rows.append(cells)
-    print("## Sweep: passage level (the seed corpus has 7 true passage "
-          "clusters)\n")
+    print("## Sweep: passage level (seeds right: the same passage clusters "
+          "as tests/cli/golden/scan.jsonl)\n")
     table(["shingle", "threshold", "msrp P", "R", "gen-0.2 P", "R",
-           "seed clusters"], rows)
+           "seeds right"], rows)
 
     rows = []
     for num_perm in ("32", "64", "128", "256"):
@@ -251,9 +268,51 @@ def sweep(r):
     table(["num_perm", "20ng R", "s", "msrp R", "s", "gen-0.2 R", "s"], rows)
 
 
+def chronam_week(r, first_day, top=12):
+    import datetime
+    import gzip
+    start = datetime.date.fromisoformat(first_day)
+    days = {str(start + datetime.timedelta(days=i)) for i in range(7)}
+    week = os.path.join(r.work, f"chronam-{first_day}.jsonl")
+    papers = {}
+    with gzip.open(r.path("chronam1916-q1.jsonl.gz"), "rt") as f, \
+            open(week, "w") as out:
+        for line in f:
+            page = json.loads(line)
+            if page["date"] in days:
+                out.write(line)
+                papers[page["id"]] = page["newspaper"]
+    report = subprocess.run([r.neardup, "scan", week, "--level=passage",
+                             "--quiet"], check=True, capture_output=True,
+                            text=True).stdout
+    clusters = []
+    for line in report.splitlines():
+        c = json.loads(line)
+        if c["level"] != "passage" or c["boilerplate"]:
+            continue
+        docs = {m["doc"] for m in c["members"]}
+        if len(docs) > 1:
+            clusters.append((len(docs), c))
+    clusters.sort(key=lambda x: (-x[0], x[1]["cluster"]))
+    print(f"{len(papers)} pages dated {min(days)} .. {max(days)}; "
+          f"{len(clusters)} cross-document passage clusters; the largest:\n")
+    for n, c in clusters[:top]:
+        titles = sorted({papers[m["doc"]][:40] for m in c["members"]})
+        print(f"cluster {c['cluster']}: {len(c['members'])} members in {n} "
+              f"pages of {len(titles)} newspapers; "
+              f"min similarity {min(m['similarity'] for m in c['members']):.2f}")
+        print(f"  canonical: {c['canonical']['text'][:300]}")
+        for m in c["members"][:3]:
+            print(f"  member:    {m['text'][:160]}")
+        print(f"  papers: {'; '.join(titles[:6])}\n")
+
+
 def main():
     args = parse_args()
     r = Runner(args)
+    if args.chronam_week:
+        chronam_week(r, args.chronam_week)
+        return
     defaults(r)
     msrp_curve(r)
     edit_curve(r)

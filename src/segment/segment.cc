@@ -257,10 +257,11 @@ size_t MessageHeaderEnd(absl::string_view text) {
     if (line[0] == ' ' || line[0] == '\t') {
       if (fields == 0) return 0;  // a continuation needs a field before it
     } else {
+      // RFC 5322: a field name is printable ASCII but ':' (here it must
+      // start with a letter), then ':' and a space, a tab or the line end.
       size_t name = 0;
-      while (name < line.size() &&
-             (absl::ascii_isalnum(static_cast<unsigned char>(line[name])) ||
-              line[name] == '-')) {
+      while (name < line.size() && line[name] > ' ' && line[name] <= '~' &&
+             line[name] != ':') {
         ++name;
       }
       if (name == 0 ||

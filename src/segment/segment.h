@@ -60,9 +60,10 @@ std::vector<Segment> SplitSentences(absl::string_view text);
 // MessageHeaderEnd()
 //
 // Where the body of a mail or Usenet message starts: if `text` opens with a
-// block of at least three RFC 822-style header lines ("Name: value", the
-// name letters, digits and '-', continuation lines indented), ended by a
-// blank line, the offset just past that blank line; otherwise 0.
+// block of at least three RFC 5322-style header lines ("Name: value", the
+// name printable ASCII starting with a letter, as in "Article-I.D.";
+// continuation lines indented), ended by a blank line, the offset just past
+// that blank line; otherwise 0.
 //
 // Why: headers (Path, Xref, Message-ID, Date) differ between two copies of
 // one message and can outweigh a short body, so whole-text similarity misses

@@ -107,6 +107,8 @@ TEST(MessageHeaderEndTest, FindsTheBodyAfterAMailHeader) {
   EXPECT_EQ(MessageHeaderEnd(message), message.find("The body"));
   EXPECT_EQ(MessageHeaderEnd("A: 1\r\nB: 2\r\nC-D: 3\r\n\r\nbody"),
             std::string("A: 1\r\nB: 2\r\nC-D: 3\r\n\r\n").size());
+  const std::string dotted = "Article-I.D.: x.1\nFrom: a\nLines: 2\n\n";
+  EXPECT_EQ(MessageHeaderEnd(dotted + "body"), dotted.size());
 }
 
 TEST(MessageHeaderEndTest, NewsIsNotAHeader) {

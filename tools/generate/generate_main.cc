@@ -39,7 +39,9 @@ ABSL_FLAG(double, edit_rate, 0.1, "Share of a reprint's words substituted.");
 ABSL_FLAG(double, trim_fraction, 0.3,
           "Reprints cut to their first paragraphs.");
 ABSL_FLAG(double, ocr_fraction, 0.2, "Reprints given OCR-like noise.");
-ABSL_FLAG(double, ocr_rate, 0.01, "Characters altered in noisy reprints.");
+ABSL_FLAG(double, ocr_rate, 0.01,
+          "Share of look-alike letters (e->c, m->rn, ...) altered in noisy "
+          "reprints.");
 ABSL_FLAG(double, paste_fraction, 0.05,
           "Singletons that donate a passage to the next singleton.");
 ABSL_FLAG(double, repeat_fraction, 0.05,

@@ -170,7 +170,8 @@ size_t SubstituteWords(std::string& sentence, double rate, size_t minimum,
   return replaced;
 }
 
-// OCR-like confusions on ASCII letters.
+// OCR-like confusions: each letter that has a look-alike ("e" read as "c",
+// "m" as "rn") is replaced by it with probability `rate`.
 void AddOcrNoise(std::string& text, double rate, Random& random) {
   static constexpr std::pair<char, const char*> kConfusions[] = {
       {'e', "c"}, {'l', "1"}, {'o', "0"}, {'i', "l"}, {'m', "rn"},
@@ -178,15 +179,14 @@ void AddOcrNoise(std::string& text, double rate, Random& random) {
   std::string out;
   out.reserve(text.size() + text.size() / 50);
   for (const char c : text) {
-    if (absl::ascii_isalpha(static_cast<unsigned char>(c)) &&
-        random.Chance(rate)) {
-      const auto& [from, to] =
-          kConfusions[random.Below(std::size(kConfusions))];
-      (void)from;
-      out.append(to);
-      continue;
+    const auto* confusion =
+        std::find_if(std::begin(kConfusions), std::end(kConfusions),
+                     [c](const auto& entry) { return entry.first == c; });
+    if (confusion != std::end(kConfusions) && random.Chance(rate)) {
+      out.append(confusion->second);
+    } else {
+      out.push_back(c);
     }
-    out.push_back(c);
   }
   text = std::move(out);
 }

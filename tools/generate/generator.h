@@ -41,13 +41,13 @@ namespace neardup {
 
 struct GeneratorOptions {
   uint64_t seed = 1;
-  double family_fraction = 0.3;   // originals that get reprints
-  int max_reprints = 4;           // reprints per family: 1..max
-  double edit_rate = 0.1;         // share of a reprint's words substituted
-  double trim_fraction = 0.3;     // reprints cut to their first paragraphs
-  double ocr_fraction = 0.2;      // reprints given OCR-like noise
-  double ocr_rate = 0.01;         // share of characters altered in those
-  double paste_fraction = 0.05;   // singletons that donate a pasted passage
+  double family_fraction = 0.3;  // originals that get reprints
+  int max_reprints = 4;          // reprints per family: 1..max
+  double edit_rate = 0.1;        // share of a reprint's words substituted
+  double trim_fraction = 0.3;    // reprints cut to their first paragraphs
+  double ocr_fraction = 0.2;     // reprints given OCR-like noise
+  double ocr_rate = 0.01;        // share of look-alike letters altered in those
+  double paste_fraction = 0.05;  // singletons that donate a pasted passage
   double repeat_fraction = 0.05;  // singletons with a repeated sentence
   // Stop after about this many bytes of text; 0: use every source once.
   uint64_t target_bytes = 0;
