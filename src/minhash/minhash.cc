@@ -33,22 +33,34 @@ std::vector<uint64_t> MinHasher::Sign(absl::Span<const uint64_t> hashes) const {
   return signature;
 }
 
-void MinHasher::SignInto(absl::Span<const uint64_t> hashes,
-                         absl::Span<uint64_t> out) const {
-  NEARDUP_CHECK(out.size() == multipliers_.size());
-  const size_t k = multipliers_.size();
-  std::fill(out.begin(), out.end(), std::numeric_limits<uint64_t>::max());
-  const uint64_t* a = multipliers_.data();
-  const uint64_t* b = addends_.data();
-  uint64_t* minima = out.data();
+namespace {
+
+// The signing kernel, compiled for baseline x86-64 and for AVX2 and
+// AVX-512; the dynamic loader picks the best the CPU has (GCC function
+// multiversioning), so default builds need no -march flag. Every version
+// computes the same integers.
+__attribute__((target_clones("default", "avx2", "arch=skylake-avx512"))) void
+SignKernel(const uint64_t* hashes, size_t count, const uint64_t* a,
+           const uint64_t* b, uint64_t* minima, size_t k) {
   // Hash-major order keeps `minima`, `a` and `b` in L1 and lets the compiler
   // vectorize the inner loop.
-  for (const uint64_t h : hashes) {
+  for (size_t j = 0; j < count; ++j) {
+    const uint64_t h = hashes[j];
     for (size_t i = 0; i < k; ++i) {
       const uint64_t v = a[i] * h + b[i];
       minima[i] = v < minima[i] ? v : minima[i];
     }
   }
+}
+
+}  // namespace
+
+void MinHasher::SignInto(absl::Span<const uint64_t> hashes,
+                         absl::Span<uint64_t> out) const {
+  NEARDUP_CHECK(out.size() == multipliers_.size());
+  std::fill(out.begin(), out.end(), std::numeric_limits<uint64_t>::max());
+  SignKernel(hashes.data(), hashes.size(), multipliers_.data(), addends_.data(),
+             out.data(), multipliers_.size());
 }
 
 double EstimateJaccard(absl::Span<const uint64_t> a,
