@@ -57,6 +57,8 @@ ABSL_FLAG(std::string, passage_canonical, "longest",
           "Which passage of a cluster is canonical: longest, earliest or "
           "central.");
 ABSL_FLAG(int, num_perm, 128, "MinHash permutations per signature.");
+ABSL_FLAG(int, signature_bits, 32,
+          "Width of MinHash values: 32 (faster, half the memory) or 64.");
 ABSL_FLAG(int, bands, 0,
           "LSH bands, overriding the choice from the threshold (both levels; "
           "set --rows too).");
@@ -141,6 +143,7 @@ absl::StatusOr<EngineOptions> OptionsFromFlags() {
       options.passage.canonical,
       ParseCanonicalPolicy(absl::GetFlag(FLAGS_passage_canonical)));
   options.num_perm = absl::GetFlag(FLAGS_num_perm);
+  options.signature_bits = absl::GetFlag(FLAGS_signature_bits);
   const LshParams lsh{absl::GetFlag(FLAGS_bands), absl::GetFlag(FLAGS_rows)};
   options.document.lsh = lsh;
   options.passage.lsh = lsh;

@@ -27,6 +27,10 @@ absl::string_view LevelName(Level level) {
 }
 
 absl::Status EngineOptions::Validate() const {
+  if (signature_bits != 32 && signature_bits != 64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("signature_bits must be 32 or 64, got ", signature_bits));
+  }
   if (num_perm < 1 || num_perm > 1024) {
     return absl::InvalidArgumentError(
         absl::StrCat("num_perm must be in [1, 1024], got ", num_perm));

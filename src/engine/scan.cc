@@ -53,6 +53,26 @@ size_t DistinctDocs(const std::vector<Item>& items,
   return distinct;
 }
 
+// The LSH candidates among `sets`, signed with `Value`-wide signatures.
+template <typename Value>
+CandidateSet SignAndFindCandidates(absl::Span<const ShingleSet> sets,
+                                   const MinHasher& hasher,
+                                   const LshParams& lsh,
+                                   const EngineOptions& options) {
+  const size_t k = static_cast<size_t>(hasher.num_perm());
+  std::vector<Value> signatures(sets.size() * k);
+  ParallelFor(sets.size(), options.threads, [&](size_t g) {
+    const absl::Span<Value> out = absl::MakeSpan(signatures.data() + g * k, k);
+    if constexpr (sizeof(Value) == 4) {
+      hasher.SignInto32(sets[g], out);
+    } else {
+      hasher.SignInto(sets[g], out);
+    }
+  });
+  return FindCandidates(absl::MakeConstSpan(signatures), hasher.num_perm(), lsh,
+                        options.max_bucket);
+}
+
 // Groups identical items, finds near-duplicate groups with MinHash + LSH,
 // verifies and clusters them. `items` must be in input order.
 LevelClusters ClusterLevel(const std::vector<Item>& items,
@@ -97,13 +117,10 @@ LevelClusters ClusterLevel(const std::vector<Item>& items,
   for (size_t g = 0; g < groups.size(); ++g) {
     sets[g] = items[groups[g].front()].shingles;
   }
-  const size_t k = static_cast<size_t>(hasher.num_perm());
-  std::vector<uint64_t> signatures(groups.size() * k);
-  ParallelFor(groups.size(), options.threads, [&](size_t g) {
-    hasher.SignInto(sets[g], absl::MakeSpan(signatures.data() + g * k, k));
-  });
   const CandidateSet candidates =
-      FindCandidates(signatures, hasher.num_perm(), lsh, options.max_bucket);
+      options.signature_bits == 32
+          ? SignAndFindCandidates<uint32_t>(sets, hasher, lsh, options)
+          : SignAndFindCandidates<uint64_t>(sets, hasher, lsh, options);
   stats.candidates = candidates.pairs.size();
   stats.oversized_buckets = candidates.oversized_buckets;
   const std::vector<SimilarPair> verified = VerifyCandidates(

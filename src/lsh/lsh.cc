@@ -73,8 +73,11 @@ absl::StatusOr<LshParams> ChooseLshParams(double threshold, int num_perm,
   return best_error < std::numeric_limits<double>::infinity() ? best : closest;
 }
 
-CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
-                            const LshParams& params, size_t max_bucket) {
+namespace {
+
+template <typename Value>
+CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
+                              const LshParams& params, size_t max_bucket) {
   NEARDUP_CHECK(ValidateLshParams(params, num_perm).ok());
   NEARDUP_CHECK(max_bucket >= 2);
   const size_t k = static_cast<size_t>(num_perm);
@@ -89,10 +92,10 @@ CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
   for (int band = 0; band < params.bands; ++band) {
     const size_t offset = static_cast<size_t>(band) * rows;
     for (size_t item = 0; item < n; ++item) {
-      const uint64_t* values = signatures.data() + item * k + offset;
+      const Value* values = signatures.data() + item * k + offset;
       entries[item] =
           Entry{Hash64(absl::string_view(reinterpret_cast<const char*>(values),
-                                         rows * sizeof(uint64_t)),
+                                         rows * sizeof(Value)),
                        static_cast<uint64_t>(band)),
                 static_cast<uint32_t>(item)};
     }
@@ -126,6 +129,18 @@ CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
   result.pairs.erase(std::unique(result.pairs.begin(), result.pairs.end()),
                      result.pairs.end());
   return result;
+}
+
+}  // namespace
+
+CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
+                            const LshParams& params, size_t max_bucket) {
+  return FindCandidatesOf(signatures, num_perm, params, max_bucket);
+}
+
+CandidateSet FindCandidates(absl::Span<const uint32_t> signatures, int num_perm,
+                            const LshParams& params, size_t max_bucket) {
+  return FindCandidatesOf(signatures, num_perm, params, max_bucket);
 }
 
 }  // namespace neardup

@@ -75,11 +75,13 @@ struct CandidateSet {
 
 // FindCandidates()
 //
-// Items are the rows of `signatures`, a flat array of n * `num_perm` values.
-// Returns the pairs that share a band. O(n * bands * log n) for the sort,
-// plus the pairs emitted; buckets above `max_bucket` (>= 2) emit at most
-// 2 * size pairs.
+// Items are the rows of `signatures`, a flat array of n * `num_perm` values
+// (64- or 32-bit, see minhash/minhash.h). Returns the pairs that share a
+// band. O(n * bands * log n) for the sort, plus the pairs emitted; buckets
+// above `max_bucket` (>= 2) emit at most 2 * size pairs.
 CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
+                            const LshParams& params, size_t max_bucket);
+CandidateSet FindCandidates(absl::Span<const uint32_t> signatures, int num_perm,
                             const LshParams& params, size_t max_bucket);
 
 }  // namespace neardup

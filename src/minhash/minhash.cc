@@ -15,16 +15,20 @@ absl::StatusOr<MinHasher> MinHasher::Create(int num_perm, uint64_t seed) {
     return absl::InvalidArgumentError(
         absl::StrCat("num_perm must be in [1, 1024], got ", num_perm));
   }
-  std::vector<uint64_t> multipliers(static_cast<size_t>(num_perm));
-  std::vector<uint64_t> addends(static_cast<size_t>(num_perm));
+  const size_t k = static_cast<size_t>(num_perm);
+  std::vector<uint64_t> multipliers(k), addends(k);
+  std::vector<uint32_t> multipliers32(k), addends32(k);
   uint64_t state = Mix64(seed);
-  for (int i = 0; i < num_perm; ++i) {
+  for (size_t i = 0; i < k; ++i) {
     state = Mix64(state);
-    multipliers[static_cast<size_t>(i)] = state | 1;
+    multipliers[i] = state | 1;
+    multipliers32[i] = static_cast<uint32_t>(state >> 32) | 1;
     state = Mix64(state);
-    addends[static_cast<size_t>(i)] = state;
+    addends[i] = state;
+    addends32[i] = static_cast<uint32_t>(state >> 32);
   }
-  return MinHasher(std::move(multipliers), std::move(addends));
+  return MinHasher(std::move(multipliers), std::move(addends),
+                   std::move(multipliers32), std::move(addends32));
 }
 
 std::vector<uint64_t> MinHasher::Sign(absl::Span<const uint64_t> hashes) const {
@@ -35,10 +39,7 @@ std::vector<uint64_t> MinHasher::Sign(absl::Span<const uint64_t> hashes) const {
 
 namespace {
 
-// The signing kernel, compiled for baseline x86-64 and for AVX2 and
-// AVX-512; the dynamic loader picks the best the CPU has (GCC function
-// multiversioning), so default builds need no -march flag. Every version
-// computes the same integers.
+// The signing kernels (see minhash.h for the dispatch).
 __attribute__((target_clones("default", "avx2", "arch=skylake-avx512"))) void
 SignKernel(const uint64_t* hashes, size_t count, const uint64_t* a,
            const uint64_t* b, uint64_t* minima, size_t k) {
@@ -53,7 +54,42 @@ SignKernel(const uint64_t* hashes, size_t count, const uint64_t* a,
   }
 }
 
+__attribute__((target_clones("default", "avx2", "arch=skylake-avx512"))) void
+SignKernel32(const uint64_t* hashes, size_t count, const uint32_t* a,
+             const uint32_t* b, uint32_t* minima, size_t k) {
+  for (size_t j = 0; j < count; ++j) {
+    const uint32_t x = static_cast<uint32_t>(hashes[j] ^ (hashes[j] >> 32));
+    for (size_t i = 0; i < k; ++i) {
+      const uint32_t v = a[i] * x + b[i];
+      minima[i] = v < minima[i] ? v : minima[i];
+    }
+  }
+}
+
+template <typename T>
+double AgreementRate(absl::Span<const T> a, absl::Span<const T> b) {
+  NEARDUP_CHECK(a.size() == b.size() && !a.empty());
+  size_t equal = 0;
+  for (size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i] ? 1 : 0;
+  return static_cast<double>(equal) / static_cast<double>(a.size());
+}
+
 }  // namespace
+
+std::vector<uint32_t> MinHasher::Sign32(
+    absl::Span<const uint64_t> hashes) const {
+  std::vector<uint32_t> signature(multipliers32_.size());
+  SignInto32(hashes, absl::MakeSpan(signature));
+  return signature;
+}
+
+void MinHasher::SignInto32(absl::Span<const uint64_t> hashes,
+                           absl::Span<uint32_t> out) const {
+  NEARDUP_CHECK(out.size() == multipliers32_.size());
+  std::fill(out.begin(), out.end(), std::numeric_limits<uint32_t>::max());
+  SignKernel32(hashes.data(), hashes.size(), multipliers32_.data(),
+               addends32_.data(), out.data(), multipliers32_.size());
+}
 
 void MinHasher::SignInto(absl::Span<const uint64_t> hashes,
                          absl::Span<uint64_t> out) const {
@@ -65,10 +101,12 @@ void MinHasher::SignInto(absl::Span<const uint64_t> hashes,
 
 double EstimateJaccard(absl::Span<const uint64_t> a,
                        absl::Span<const uint64_t> b) {
-  NEARDUP_CHECK(a.size() == b.size() && !a.empty());
-  size_t equal = 0;
-  for (size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i] ? 1 : 0;
-  return static_cast<double>(equal) / static_cast<double>(a.size());
+  return AgreementRate(a, b);
+}
+
+double EstimateJaccard(absl::Span<const uint32_t> a,
+                       absl::Span<const uint32_t> b) {
+  return AgreementRate(a, b);
 }
 
 }  // namespace neardup

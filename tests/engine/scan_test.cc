@@ -64,6 +64,18 @@ std::set<std::set<std::string>> ClusterSets(const std::vector<Document>& docs,
   return out;
 }
 
+// The width of signature values changes which pairs are candidates, never
+// which are verified: on this corpus (every true pair well above the
+// threshold's LSH recall floor) the reports are identical.
+TEST(ScanTest, ThirtyTwoAndSixtyFourBitSignaturesReportTheSame) {
+  const std::vector<Document> docs = SeedsAndVariants();
+  EngineOptions options;
+  options.signature_bits = 64;
+  const std::string wide = ReportJsonLines(*Scan(docs, options), docs);
+  options.signature_bits = 32;
+  EXPECT_EQ(ReportJsonLines(*Scan(docs, options), docs), wide);
+}
+
 TEST(ScanTest, ClustersDoNotDependOnInputOrder) {
   std::vector<Document> docs = SeedsAndVariants();
   const auto forward = ClusterSets(docs, *Scan(docs, EngineOptions()));
@@ -158,6 +170,11 @@ TEST(ScanTest, InvalidOptionsAreRejected) {
   EXPECT_THAT(Scan({}, options).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("bands * rows <= num_perm")));
+  options = EngineOptions();
+  options.signature_bits = 16;
+  EXPECT_THAT(Scan({}, options).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("signature_bits must be 32 or 64")));
 }
 
 }  // namespace

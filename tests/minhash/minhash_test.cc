@@ -1,5 +1,6 @@
 #include "minhash/minhash.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -46,37 +47,80 @@ TEST(MinHashTest, EmptySetMatchesNothing) {
   EXPECT_DOUBLE_EQ(EstimateJaccard(h.Sign(empty), h.Sign(one)), 0.0);
 }
 
+// Estimates of the Jaccard similarity of generated pairs of sets, with either
+// signature width.
+struct Errors {
+  double mean_error = 0;  // bias
+  double rmse = 0;
+  int outside_3se = 0;
+  double exact = 0;
+};
+
+Errors Measure(const MinHasher& h, bool bits32, size_t size, size_t common,
+               int trials) {
+  Errors e;
+  double sum_sq = 0;
+  for (int t = 0; t < trials; ++t) {
+    std::vector<uint64_t> a, b;
+    MakeSets(static_cast<uint64_t>(t) + size * 131, size, common, a, b);
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    e.exact = Jaccard(a, b);
+    const double estimate = bits32 ? EstimateJaccard(h.Sign32(a), h.Sign32(b))
+                                   : EstimateJaccard(h.Sign(a), h.Sign(b));
+    const double se = std::sqrt(e.exact * (1 - e.exact) / h.num_perm());
+    e.mean_error += (estimate - e.exact) / trials;
+    sum_sq += (estimate - e.exact) * (estimate - e.exact);
+    if (std::fabs(estimate - e.exact) > 3 * se) ++e.outside_3se;
+  }
+  e.rmse = std::sqrt(sum_sq / trials);
+  return e;
+}
+
+constexpr std::pair<size_t, size_t> kShapes[] = {
+    {20, 10}, {200, 100}, {200, 180}, {60, 20}, {500, 450}};
+
 // The estimate is unbiased with standard error sqrt(J(1-J)/k): averaged over
 // many pairs, the mean estimate stays within 3 standard errors of the mean,
 // and single estimates within 3 standard errors almost always.
 TEST(MinHashTest, EstimateStaysWithinThreeStandardErrorsOfExactJaccard) {
-  constexpr int kPerm = 128;
   constexpr int kTrials = 200;
-  const MinHasher h = *MinHasher::Create(kPerm, 7);
-  for (const auto& [size, common] : {std::pair<size_t, size_t>{20, 10},
-                                     {200, 100},
-                                     {200, 180},
-                                     {60, 20},
-                                     {500, 450}}) {
-    double sum_error = 0;
-    int outside = 0;
-    double exact = 0;
-    for (int t = 0; t < kTrials; ++t) {
-      std::vector<uint64_t> a, b;
-      MakeSets(static_cast<uint64_t>(t) + size * 131, size, common, a, b);
-      std::sort(a.begin(), a.end());
-      std::sort(b.begin(), b.end());
-      exact = Jaccard(a, b);
-      const double estimate = EstimateJaccard(h.Sign(a), h.Sign(b));
-      const double se = std::sqrt(exact * (1 - exact) / kPerm);
-      sum_error += estimate - exact;
-      if (std::fabs(estimate - exact) > 3 * se) ++outside;
+  const MinHasher h = *MinHasher::Create(128, 7);
+  for (const bool bits32 : {false, true}) {
+    for (const auto& [size, common] : kShapes) {
+      const Errors e = Measure(h, bits32, size, common, kTrials);
+      const double se_of_mean =
+          std::sqrt(e.exact * (1 - e.exact) / 128 / kTrials);
+      EXPECT_LT(std::fabs(e.mean_error), 3 * se_of_mean)
+          << "bits32=" << bits32 << " size=" << size << " J=" << e.exact;
+      EXPECT_LE(e.outside_3se, kTrials / 50)
+          << "bits32=" << bits32 << " size=" << size << " J=" << e.exact;
     }
-    const double se_of_mean = std::sqrt(exact * (1 - exact) / kPerm / kTrials);
-    EXPECT_LT(std::fabs(sum_error / kTrials), 3 * se_of_mean)
-        << "size=" << size << " J=" << exact;
-    EXPECT_LE(outside, kTrials / 50) << "size=" << size << " J=" << exact;
   }
+}
+
+// 32-bit signatures cost no accuracy: their RMSE stays within 15% of the
+// 64-bit one, and both near the theoretical sqrt(J(1-J)/k).
+TEST(MinHashTest, ThirtyTwoBitSignaturesAreAsAccurate) {
+  constexpr int kTrials = 400;
+  const MinHasher h = *MinHasher::Create(128, 11);
+  for (const auto& [size, common] : kShapes) {
+    const Errors e64 = Measure(h, false, size, common, kTrials);
+    const Errors e32 = Measure(h, true, size, common, kTrials);
+    const double theory = std::sqrt(e64.exact * (1 - e64.exact) / 128);
+    EXPECT_LT(e32.rmse, 1.15 * e64.rmse + 0.002) << "size=" << size;
+    EXPECT_LT(e32.rmse, 1.2 * theory) << "size=" << size;
+    EXPECT_LT(e64.rmse, 1.2 * theory) << "size=" << size;
+  }
+}
+
+TEST(MinHashTest, ThirtyTwoBitSignaturesOfEqualSetsAgree) {
+  const MinHasher h = *MinHasher::Create(64, 3);
+  const std::vector<uint64_t> x = {5, 1, 9, 1}, y = {9, 5, 1}, empty;
+  EXPECT_EQ(h.Sign32(x), h.Sign32(y));
+  EXPECT_EQ(h.Sign32(x).size(), 64u);
+  EXPECT_DOUBLE_EQ(EstimateJaccard(h.Sign32(x), h.Sign32(y)), 1.0);
+  EXPECT_DOUBLE_EQ(EstimateJaccard(h.Sign32(empty), h.Sign32(x)), 0.0);
 }
 
 }  // namespace
