@@ -6,12 +6,14 @@
 // --output; the summary goes to stderr.
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -85,7 +87,10 @@ ABSL_FLAG(bool, skip_bad, false,
           "stopping.");
 ABSL_FLAG(bool, explain, false,
           "Print the LSH bands x rows and candidate probabilities to stderr.");
-ABSL_FLAG(bool, quiet, false, "No summary on stderr.");
+ABSL_FLAG(bool, quiet, false, "No summary or progress on stderr.");
+ABSL_FLAG(std::string, progress, "auto",
+          "A progress line on stderr (stage, documents, MB/s, ETA): on, off, "
+          "or auto (on when stderr is a terminal).");
 ABSL_FLAG(std::string, gold, "",
           "eval: the gold standard: JSON lines of {\"members\": [...]} "
           "clusters (ids or {doc,start,end} spans), or a .tsv of labelled "
@@ -221,6 +226,66 @@ class Summary {
   std::string text_;
 };
 
+// The progress line: rewritten in place at most five times a second, erased
+// when the run ends.
+class ProgressLine {
+ public:
+  explicit ProgressLine(uint64_t total_bytes)
+      : total_bytes_(total_bytes), start_(std::chrono::steady_clock::now()) {}
+  ~ProgressLine() {
+    if (shown_) std::cerr << "\r\033[K" << std::flush;
+  }
+
+  void Update(const Progress& p) {
+    const auto now = std::chrono::steady_clock::now();
+    const bool new_stage = p.stage != stage_;
+    if (!new_stage && now - last_ < std::chrono::milliseconds(200)) return;
+    stage_ = std::string(p.stage);
+    last_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    std::string line = absl::StrCat("neardup: ", p.stage);
+    if (p.total > 0) {
+      const double share =
+          static_cast<double>(p.done) / static_cast<double>(p.total);
+      const double megabytes = share * static_cast<double>(total_bytes_) / 1e6;
+      absl::StrAppendFormat(&line, " %d/%d documents, %.1f MB/s", p.done,
+                            p.total, elapsed > 0 ? megabytes / elapsed : 0.0);
+      if (share > 0 && share < 1) {
+        absl::StrAppendFormat(&line, ", ETA %.0f s",
+                              elapsed * (1 - share) / share);
+      }
+    }
+    absl::StrAppendFormat(&line, " (%.0f s)", elapsed);
+    std::cerr << "\r\033[K" << line << std::flush;
+    shown_ = true;
+  }
+
+ private:
+  uint64_t total_bytes_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_;
+  std::string stage_;
+  bool shown_ = false;
+};
+
+// Whether --progress (and --quiet) ask for a progress line.
+bool WantProgress() {
+  const std::string mode = absl::GetFlag(FLAGS_progress);
+  if (absl::GetFlag(FLAGS_quiet) || mode == "off") return false;
+  return mode == "on" || isatty(STDERR_FILENO);
+}
+
+// Scan with a progress line if asked for.
+absl::StatusOr<ScanResult> ScanWithProgress(const Corpus& corpus,
+                                            EngineOptions options) {
+  std::optional<ProgressLine> line;
+  if (WantProgress()) {
+    line.emplace(corpus.report.bytes);
+    options.progress = [&line](const Progress& p) { line->Update(p); };
+  }
+  return Scan(corpus.documents, options);
+}
+
 void DescribeRead(const Corpus& corpus, Summary& summary) {
   const ReadReport& r = corpus.report;
   summary.Line(absl::StrFormat(
@@ -273,7 +338,7 @@ absl::Status RunScan(const std::vector<std::string>& paths,
   Summary summary;
   NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
   NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
-                           Scan(corpus.documents, options));
+                           ScanWithProgress(corpus, options));
   NEARDUP_RETURN_IF_ERROR(WriteOutput(absl::GetFlag(FLAGS_output),
                                       ReportJsonLines(scan, corpus.documents)));
   DescribeScan(scan, options, summary);
@@ -287,7 +352,7 @@ absl::Status RunClean(const std::vector<std::string>& paths,
   const ReadOptions read_options = ReadOptionsFromFlags();
   NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
   NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
-                           Scan(corpus.documents, options));
+                           ScanWithProgress(corpus, options));
   const std::vector<CleanDecision> decisions =
       DecideClean(corpus.documents, scan, options);
   std::string cleaned, record;
@@ -358,7 +423,7 @@ absl::Status RunEval(const std::vector<std::string>& paths,
                            ReadGold(absl::GetFlag(FLAGS_gold)));
   NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
   NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
-                           Scan(corpus.documents, options));
+                           ScanWithProgress(corpus, options));
   EvalOptions eval_options;
   eval_options.examples = static_cast<size_t>(absl::GetFlag(FLAGS_examples));
   NEARDUP_ASSIGN_OR_RETURN(
@@ -397,6 +462,11 @@ int Main(int argc, char** argv) {
     return 1;
   }
   if (paths.empty()) paths = DefaultPaths();
+  const std::string progress = absl::GetFlag(FLAGS_progress);
+  if (progress != "on" && progress != "off" && progress != "auto") {
+    std::cerr << "neardup: --progress must be on, off or auto\n";
+    return 1;
+  }
   if (command == "eval") {
     const std::string format = absl::GetFlag(FLAGS_format);
     const char* problem =

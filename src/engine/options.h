@@ -25,6 +25,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -42,6 +43,14 @@ enum class Level { kDocument, kPassage, kBoth };
 // "document", "passage" or "both"; kInvalidArgument otherwise.
 absl::StatusOr<Level> ParseLevel(absl::string_view name);
 absl::string_view LevelName(Level level);
+
+// What a running Scan is doing, for a progress display. `total` is 0 when
+// the amount of work is not known ahead.
+struct Progress {
+  absl::string_view stage;  // "fingerprint", "documents: candidates", ...
+  size_t done = 0;
+  size_t total = 0;
+};
 
 struct LevelOptions {
   ShingleSpec shingle;
@@ -70,6 +79,9 @@ struct EngineOptions {
   size_t boilerplate_min_docs = 50;
   // LSH buckets above this size are paired in linear time (see lsh/lsh.h).
   size_t max_bucket = 200;
+  // Called now and then while Scan runs, from any of its threads but never
+  // concurrently; it must return quickly. Empty: no reports.
+  std::function<void(const Progress&)> progress;
 
   bool documents() const { return level != Level::kPassage; }
   bool passages() const { return level != Level::kDocument; }

@@ -1,6 +1,8 @@
 #include "engine/scan.h"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <numeric>
 #include <utility>
 
@@ -16,6 +18,10 @@
 
 namespace neardup {
 namespace {
+
+void Report(const EngineOptions& options, const Progress& progress) {
+  if (options.progress) options.progress(progress);
+}
 
 // One text that takes part in clustering: a whole document or a passage.
 struct Item {
@@ -284,9 +290,17 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
   stats.documents = documents.size();
 
   std::vector<DocumentFingerprint> fingerprints(documents.size());
+  std::atomic<size_t> fingerprinted{0};
+  std::mutex reporting;
   ParallelFor(documents.size(), options.threads, [&](size_t i) {
     fingerprints[i] = FingerprintDocument(documents[i].text, options);
+    const size_t done = fingerprinted.fetch_add(1) + 1;
+    if (options.progress && done % 64 == 0 && reporting.try_lock()) {
+      options.progress({"fingerprint", done, documents.size()});
+      reporting.unlock();
+    }
   });
+  Report(options, {"fingerprint", documents.size(), documents.size()});
 
   std::vector<Item> doc_items;
   std::vector<Item> passage_items;
@@ -311,6 +325,7 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
   if (options.documents()) {
     NEARDUP_ASSIGN_OR_RETURN(stats.document.lsh,
                              options.EffectiveLsh(options.document));
+    Report(options, {"documents: candidates and verification", 0, 0});
     stats.document.items = doc_items.size();
     const LevelClusters found =
         ClusterLevel(doc_items, options.document, stats.document.lsh, hasher,
@@ -324,6 +339,7 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
   if (options.passages()) {
     NEARDUP_ASSIGN_OR_RETURN(stats.passage.lsh,
                              options.EffectiveLsh(options.passage));
+    Report(options, {"passages: candidates and verification", 0, 0});
     stats.passage.items = passage_items.size() - stats.short_passages;
     LevelClusters found =
         ClusterLevel(passage_items, options.passage, stats.passage.lsh, hasher,
@@ -347,6 +363,7 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
     clusters[i].id = static_cast<uint32_t>(i + 1);
   }
   if (options.passages()) {
+    Report(options, {"overlaps", 0, 0});
     result.overlaps = FindOverlaps(clusters, documents, passage_items);
   }
   return result;

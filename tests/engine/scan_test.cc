@@ -1,10 +1,12 @@
 #include "engine/scan.h"
 
 #include <algorithm>
+#include <atomic>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "base/hash.h"
 #include "base/status_matchers.h"
 #include "engine/report.h"
@@ -74,6 +76,39 @@ TEST(ScanTest, ThirtyTwoAndSixtyFourBitSignaturesReportTheSame) {
   const std::string wide = ReportJsonLines(*Scan(docs, options), docs);
   options.signature_bits = 32;
   EXPECT_EQ(ReportJsonLines(*Scan(docs, options), docs), wide);
+}
+
+TEST(ScanTest, ReportsProgressStageByStageNeverConcurrently) {
+  std::vector<Document> docs;
+  for (int copy = 0; copy < 40; ++copy) {
+    for (const Document& d : SeedsAndVariants()) {
+      docs.push_back(Doc(absl::StrCat(d.id, "/", copy), d.text));
+    }
+  }
+  EngineOptions options;
+  options.threads = 4;
+  std::vector<std::string> stages;
+  size_t last_done = 0;
+  std::atomic<int> inside{0};
+  bool overlapped = false;
+  options.progress = [&](const Progress& p) {
+    overlapped |= inside.fetch_add(1) != 0;
+    if (stages.empty() || stages.back() != p.stage) {
+      stages.emplace_back(p.stage);
+    }
+    if (p.stage == "fingerprint") {
+      EXPECT_EQ(p.total, docs.size());
+      last_done = p.done;
+    }
+    inside.fetch_sub(1);
+  };
+  ASSERT_TRUE(Scan(docs, options).ok());
+  EXPECT_FALSE(overlapped);
+  EXPECT_EQ(last_done, docs.size());
+  EXPECT_THAT(stages,
+              ::testing::ElementsAre(
+                  "fingerprint", "documents: candidates and verification",
+                  "passages: candidates and verification", "overlaps"));
 }
 
 TEST(ScanTest, ClustersDoNotDependOnInputOrder) {
