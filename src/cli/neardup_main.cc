@@ -304,22 +304,24 @@ void DescribeScan(const ScanResult& scan, const EngineOptions& options,
   if (options.documents()) {
     summary.Line(absl::StrFormat(
         "  documents: %d fingerprinted (%d empty), %d distinct, %d candidate "
-        "pairs, %d verified, %d clusters [%s, J>=%.2f, %dx%d LSH]",
+        "pairs (%d dropped by their MinHash estimate), %d verified, %d "
+        "clusters [%s, J>=%.2f, %dx%d LSH]",
         s.document.items, s.empty_documents, s.document.distinct,
-        s.document.candidates, s.document.verified, s.document.clusters,
-        options.document.shingle.ToString(), options.document.threshold,
-        s.document.lsh.bands, s.document.lsh.rows));
+        s.document.candidates, s.document.pruned, s.document.verified,
+        s.document.clusters, options.document.shingle.ToString(),
+        options.document.threshold, s.document.lsh.bands, s.document.lsh.rows));
   }
   if (options.passages()) {
     summary.Line(absl::StrFormat(
         "  passages: %d fingerprinted (%d shorter than %d words), %d distinct, "
-        "%d candidate pairs, %d verified, %d clusters, %d boilerplate, %d "
-        "oversized LSH buckets [%s, J>=%.2f, %dx%d LSH]",
+        "%d candidate pairs (%d dropped by their MinHash estimate), %d "
+        "verified, %d clusters, %d boilerplate, %d oversized LSH buckets [%s, "
+        "J>=%.2f, %dx%d LSH]",
         s.passage.items, s.short_passages, options.min_passage_words,
-        s.passage.distinct, s.passage.candidates, s.passage.verified,
-        s.passage.clusters, s.boilerplate_clusters, s.passage.oversized_buckets,
-        options.passage.shingle.ToString(), options.passage.threshold,
-        s.passage.lsh.bands, s.passage.lsh.rows));
+        s.passage.distinct, s.passage.candidates, s.passage.pruned,
+        s.passage.verified, s.passage.clusters, s.boilerplate_clusters,
+        s.passage.oversized_buckets, options.passage.shingle.ToString(),
+        options.passage.threshold, s.passage.lsh.bands, s.passage.lsh.rows));
     summary.Line(absl::StrFormat("  overlaps: %d document pairs share passages",
                                  scan.overlaps.size()));
   }

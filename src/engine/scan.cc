@@ -59,12 +59,15 @@ size_t DistinctDocs(const std::vector<Item>& items,
   return distinct;
 }
 
-// The LSH candidates among `sets`, signed with `Value`-wide signatures.
+// The LSH candidates among `sets`, signed with `Value`-wide signatures,
+// less those whose MinHash estimate is far below `threshold` (counted in
+// stats.pruned).
 template <typename Value>
 CandidateSet SignAndFindCandidates(absl::Span<const ShingleSet> sets,
                                    const MinHasher& hasher,
-                                   const LshParams& lsh,
-                                   const EngineOptions& options) {
+                                   const LshParams& lsh, double threshold,
+                                   const EngineOptions& options,
+                                   LevelStats& stats) {
   const size_t k = static_cast<size_t>(hasher.num_perm());
   std::vector<Value> signatures(sets.size() * k);
   ParallelFor(sets.size(), options.threads, [&](size_t g) {
@@ -75,8 +78,14 @@ CandidateSet SignAndFindCandidates(absl::Span<const ShingleSet> sets,
       hasher.SignInto(sets[g], out);
     }
   });
-  return FindCandidates(absl::MakeConstSpan(signatures), hasher.num_perm(), lsh,
-                        options.max_bucket);
+  CandidateSet candidates =
+      FindCandidates(absl::MakeConstSpan(signatures), hasher.num_perm(), lsh,
+                     options.max_bucket);
+  stats.candidates = candidates.pairs.size();
+  stats.pruned = PruneByEstimate(
+      candidates.pairs, absl::MakeConstSpan(signatures), hasher.num_perm(),
+      EstimateFloor(threshold, hasher.num_perm()), options.threads);
+  return candidates;
 }
 
 // Groups identical items, finds near-duplicate groups with MinHash + LSH,
@@ -125,9 +134,10 @@ LevelClusters ClusterLevel(const std::vector<Item>& items,
   }
   const CandidateSet candidates =
       options.signature_bits == 32
-          ? SignAndFindCandidates<uint32_t>(sets, hasher, lsh, options)
-          : SignAndFindCandidates<uint64_t>(sets, hasher, lsh, options);
-  stats.candidates = candidates.pairs.size();
+          ? SignAndFindCandidates<uint32_t>(sets, hasher, lsh, level.threshold,
+                                            options, stats)
+          : SignAndFindCandidates<uint64_t>(sets, hasher, lsh, level.threshold,
+                                            options, stats);
   stats.oversized_buckets = candidates.oversized_buckets;
   const std::vector<SimilarPair> verified = VerifyCandidates(
       candidates.pairs, sets, level.threshold, options.threads);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/check.h"
 #include "base/hash.h"
+#include "base/parallel.h"
 
 namespace neardup {
 namespace {
@@ -131,7 +132,51 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
   return result;
 }
 
+template <typename Value>
+size_t PruneByEstimateOf(std::vector<std::pair<uint32_t, uint32_t>>& candidates,
+                         absl::Span<const Value> signatures, int num_perm,
+                         double min_estimate, int threads) {
+  const size_t k = static_cast<size_t>(num_perm);
+  const size_t needed =
+      static_cast<size_t>(std::ceil(min_estimate * static_cast<double>(k)));
+  std::vector<uint8_t> keep(candidates.size());
+  ParallelFor(candidates.size(), threads, [&](size_t i) {
+    const Value* a = signatures.data() + candidates[i].first * k;
+    const Value* b = signatures.data() + candidates[i].second * k;
+    size_t equal = 0;
+    for (size_t j = 0; j < k; ++j) equal += a[j] == b[j] ? 1 : 0;
+    keep[i] = equal >= needed ? 1 : 0;
+  });
+  size_t kept = 0;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (keep[i]) candidates[kept++] = candidates[i];
+  }
+  const size_t dropped = candidates.size() - kept;
+  candidates.resize(kept);
+  return dropped;
+}
+
 }  // namespace
+
+double EstimateFloor(double threshold, int num_perm) {
+  const double standard_error =
+      std::sqrt(threshold * (1 - threshold) / static_cast<double>(num_perm));
+  return std::max(0.0, threshold - 4.5 * standard_error);
+}
+
+size_t PruneByEstimate(std::vector<std::pair<uint32_t, uint32_t>>& candidates,
+                       absl::Span<const uint64_t> signatures, int num_perm,
+                       double min_estimate, int threads) {
+  return PruneByEstimateOf(candidates, signatures, num_perm, min_estimate,
+                           threads);
+}
+
+size_t PruneByEstimate(std::vector<std::pair<uint32_t, uint32_t>>& candidates,
+                       absl::Span<const uint32_t> signatures, int num_perm,
+                       double min_estimate, int threads) {
+  return PruneByEstimateOf(candidates, signatures, num_perm, min_estimate,
+                           threads);
+}
 
 CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
                             const LshParams& params, size_t max_bucket) {

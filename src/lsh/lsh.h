@@ -84,6 +84,30 @@ CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
 CandidateSet FindCandidates(absl::Span<const uint32_t> signatures, int num_perm,
                             const LshParams& params, size_t max_bucket);
 
+// EstimateFloor()
+//
+// The MinHash estimate below which a candidate pair is not worth verifying:
+// threshold - 4.5 standard errors (sqrt(t(1-t)/num_perm)), floored at 0. A
+// pair whose exact Jaccard is at or above the threshold falls below it with
+// probability < 1e-5, while most LSH candidates (pairs far below the
+// threshold that shared one band by chance) do.
+double EstimateFloor(double threshold, int num_perm);
+
+// PruneByEstimate()
+//
+// Keeps the pairs of `candidates` whose signatures (rows of `signatures`, as
+// for FindCandidates) agree in at least `min_estimate` of their positions;
+// order is kept. Comparing 128 signature values costs far less than an exact
+// Jaccard of two shingle sets, so this runs before verification. Runs on
+// `threads` threads; the result does not depend on it. Returns the number
+// dropped.
+size_t PruneByEstimate(std::vector<std::pair<uint32_t, uint32_t>>& candidates,
+                       absl::Span<const uint64_t> signatures, int num_perm,
+                       double min_estimate, int threads);
+size_t PruneByEstimate(std::vector<std::pair<uint32_t, uint32_t>>& candidates,
+                       absl::Span<const uint32_t> signatures, int num_perm,
+                       double min_estimate, int threads);
+
 }  // namespace neardup
 
 #endif  // NEARDUP_LSH_LSH_H_

@@ -69,4 +69,28 @@ TEST(LshTest, OversizedBucketsCostLinearPairs) {
 }
 
 }  // namespace
+TEST(LshTest, EstimateFloorIsFourAndAHalfStandardErrorsBelow) {
+  EXPECT_NEAR(EstimateFloor(0.5, 128), 0.5 - 4.5 * std::sqrt(0.25 / 128),
+              1e-12);
+  EXPECT_DOUBLE_EQ(EstimateFloor(0.05, 4), 0.0);
+}
+
+TEST(LshTest, PruningKeepsPairsThatAgreeOftenEnoughInOrder) {
+  constexpr int k = 4;
+  const std::vector<uint32_t> signatures = {1, 2, 3, 4,   // 0
+                                            1, 2, 3, 9,   // 1: 3/4 with 0
+                                            1, 8, 8, 8,   // 2: 1/4 with 0
+                                            1, 2, 3, 4};  // 3: same as 0
+  std::vector<std::pair<uint32_t, uint32_t>> pairs = {
+      {0, 1}, {0, 2}, {0, 3}, {1, 2}};
+  for (const int threads : {1, 3}) {
+    std::vector<std::pair<uint32_t, uint32_t>> kept = pairs;
+    EXPECT_EQ(PruneByEstimate(kept, signatures, k, 0.75, threads), 2u);
+    EXPECT_EQ(kept,
+              (std::vector<std::pair<uint32_t, uint32_t>>{{0, 1}, {0, 3}}));
+  }
+  const std::vector<uint64_t> wide(signatures.begin(), signatures.end());
+  EXPECT_EQ(PruneByEstimate(pairs, wide, k, 0.5, 1), 2u);
+}
+
 }  // namespace neardup
