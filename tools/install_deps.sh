@@ -3,7 +3,7 @@
 # Idempotent: does nothing when everything is already installed.
 set -euo pipefail
 packages=(cmake g++ make pkg-config clang-format
-  libabsl-dev libxxhash-dev libutf8proc-dev libsimdjson-dev zlib1g-dev
+  libabsl-dev libxxhash-dev libutf8proc-dev libsimdjson-dev libdeflate-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 missing=()
 for p in "${packages[@]}"; do

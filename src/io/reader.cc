@@ -1,11 +1,13 @@
 #include "io/reader.h"
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <system_error>
 
 #include "absl/status/status.h"
@@ -31,39 +33,63 @@ FileKind KindOf(const fs::path& path) {
   return FileKind::kOther;
 }
 
-// Reads a whole file, decompressing gzip transparently.
-absl::StatusOr<std::string> ReadFileBytes(const std::string& path) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+// Decompresses every gzip member of `compressed` (from `path`) with
+// libdeflate, which inflates about twice as fast as zlib's streaming API.
+absl::StatusOr<std::string> Gunzip(absl::string_view compressed,
+                                   const std::string& path) {
+  std::unique_ptr<libdeflate_decompressor, void (*)(libdeflate_decompressor*)>
+      decompressor(libdeflate_alloc_decompressor(),
+                   &libdeflate_free_decompressor);
+  if (decompressor == nullptr) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(path, ": out of memory for decompression"));
   }
-  std::string bytes;
-  char buffer[1 << 16];
-  for (;;) {
-    const int n = gzread(file, buffer, sizeof(buffer));
-    if (n < 0) {
-      int code = 0;
-      const std::string message = gzerror(file, &code);
-      gzclose(file);
-      return absl::DataLossError(absl::StrCat(
-          path, ": corrupt or truncated compressed data (", message, ")"));
+  // The gzip trailer's ISIZE is the last member's size mod 2^32: a first
+  // guess, grown when too small.
+  const auto* tail =
+      reinterpret_cast<const unsigned char*>(compressed.data()) +
+      compressed.size() - 4;
+  const size_t isize = size_t{tail[0]} | size_t{tail[1]} << 8 |
+                       size_t{tail[2]} << 16 | size_t{tail[3]} << 24;
+  std::string out;
+  size_t in_pos = 0;
+  while (in_pos < compressed.size()) {
+    const size_t start = out.size();
+    size_t capacity = std::max(isize + 1, 3 * (compressed.size() - in_pos));
+    for (;;) {
+      out.resize(start + capacity);
+      size_t used_in = 0, used_out = 0;
+      const libdeflate_result result = libdeflate_gzip_decompress_ex(
+          decompressor.get(), compressed.data() + in_pos,
+          compressed.size() - in_pos, out.data() + start, capacity, &used_in,
+          &used_out);
+      if (result == LIBDEFLATE_INSUFFICIENT_SPACE) {
+        capacity *= 2;
+        continue;
+      }
+      if (result != LIBDEFLATE_SUCCESS) {
+        return absl::DataLossError(
+            absl::StrCat(path, ": corrupt or truncated compressed data"));
+      }
+      out.resize(start + used_out);
+      in_pos += used_in;
+      break;
     }
-    if (n == 0) break;
-    bytes.append(buffer, static_cast<size_t>(n));
   }
-  // gzread reports a truncated stream as end of file; gzclose_r checks it.
-  int code = 0;
-  const std::string message = gzerror(file, &code);
-  if (code != Z_OK && code != Z_BUF_ERROR) {
-    gzclose(file);
-    return absl::DataLossError(absl::StrCat(path, ": ", message));
+  return out;
+}
+
+// Reads a whole file, decompressing gzip (recognized by its magic bytes).
+absl::StatusOr<std::string> ReadFileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  std::string bytes(static_cast<size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!in) return absl::DataLossError(absl::StrCat(path, ": read failed"));
+  if (bytes.size() >= 18 && bytes[0] == '\x1f' && bytes[1] == '\x8b') {
+    return Gunzip(bytes, path);
   }
-  if (code == Z_BUF_ERROR) {
-    gzclose(file);
-    return absl::DataLossError(absl::StrCat(
-        path, ": truncated compressed data (unexpected end of file)"));
-  }
-  gzclose(file);
   return bytes;
 }
 
