@@ -46,9 +46,8 @@ absl::StatusOr<std::string> Gunzip(absl::string_view compressed,
   }
   // The gzip trailer's ISIZE is the last member's size mod 2^32: a first
   // guess, grown when too small.
-  const auto* tail =
-      reinterpret_cast<const unsigned char*>(compressed.data()) +
-      compressed.size() - 4;
+  const auto* tail = reinterpret_cast<const unsigned char*>(compressed.data()) +
+                     compressed.size() - 4;
   const size_t isize = size_t{tail[0]} | size_t{tail[1]} << 8 |
                        size_t{tail[2]} << 16 | size_t{tail[3]} << 24;
   std::string out;
