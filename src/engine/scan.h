@@ -1,6 +1,7 @@
 // engine/scan.h: the whole detection pipeline over an in-memory corpus:
-// fingerprint -> exact grouping -> MinHash -> LSH -> verify -> cluster ->
-// canonical -> overlaps.
+// fingerprint -> exact grouping -> MinHash -> LSH -> prune by the MinHash
+// estimate (lsh/lsh.h EstimateFloor) -> verify -> cluster -> canonical ->
+// overlaps.
 //
 // Why: this is the call the CLI, a Python module or a Spark task makes. Its
 // input is plain documents and options, its output plain values: clusters at
