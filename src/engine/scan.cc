@@ -78,13 +78,15 @@ CandidateSet SignAndFindCandidates(absl::Span<const ShingleSet> sets,
       hasher.SignInto(sets[g], out);
     }
   });
+  CandidateOptions candidate_options;
+  candidate_options.max_bucket = options.max_bucket;
+  candidate_options.min_estimate = EstimateFloor(threshold, hasher.num_perm());
+  candidate_options.threads = options.threads;
   CandidateSet candidates =
       FindCandidates(absl::MakeConstSpan(signatures), hasher.num_perm(), lsh,
-                     options.max_bucket);
-  stats.candidates = candidates.pairs.size();
-  stats.pruned = PruneByEstimate(
-      candidates.pairs, absl::MakeConstSpan(signatures), hasher.num_perm(),
-      EstimateFloor(threshold, hasher.num_perm()), options.threads);
+                     candidate_options);
+  stats.candidates = candidates.bucket_pairs;
+  stats.pruned = candidates.pruned;
   return candidates;
 }
 

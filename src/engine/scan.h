@@ -72,7 +72,7 @@ struct LevelStats {
   LshParams lsh;
   size_t items = 0;       // documents or passages fingerprinted
   size_t distinct = 0;    // after grouping identical texts
-  size_t candidates = 0;  // LSH candidate pairs
+  size_t candidates = 0;  // pairs from LSH buckets, once per band
   size_t pruned = 0;      // of those, dropped by their MinHash estimate
   size_t verified = 0;    // pairs at or above the threshold
   size_t oversized_buckets = 0;

@@ -76,22 +76,45 @@ absl::StatusOr<LshParams> ChooseLshParams(double threshold, int num_perm,
 
 namespace {
 
+using Pair = std::pair<uint32_t, uint32_t>;
+
+// One band's candidate pairs that pass the estimate, and its counts.
+struct BandResult {
+  std::vector<Pair> pairs;
+  size_t bucket_pairs = 0;
+  size_t pruned = 0;
+  size_t oversized_buckets = 0;
+};
+
 template <typename Value>
 CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
-                              const LshParams& params, size_t max_bucket) {
+                              const LshParams& params,
+                              const CandidateOptions& options) {
   NEARDUP_CHECK(ValidateLshParams(params, num_perm).ok());
-  NEARDUP_CHECK(max_bucket >= 2);
+  NEARDUP_CHECK(options.max_bucket >= 2);
   const size_t k = static_cast<size_t>(num_perm);
   const size_t rows = static_cast<size_t>(params.rows);
   const size_t n = signatures.size() / k;
-  CandidateSet result;
-  struct Entry {
-    uint64_t key;
-    uint32_t item;
+  const size_t needed = static_cast<size_t>(
+      std::ceil(options.min_estimate * static_cast<double>(k)));
+  // Whether two items agree in at least `needed` of their k positions.
+  const auto agree = [&](uint32_t a, uint32_t b) {
+    if (needed == 0) return true;
+    const Value* x = signatures.data() + size_t{a} * k;
+    const Value* y = signatures.data() + size_t{b} * k;
+    size_t equal = 0;
+    for (size_t j = 0; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
+    return equal >= needed;
   };
-  std::vector<Entry> entries(n);
-  for (int band = 0; band < params.bands; ++band) {
-    const size_t offset = static_cast<size_t>(band) * rows;
+  std::vector<BandResult> bands(static_cast<size_t>(params.bands));
+  // Bands are independent: each sorts its own keys on its own thread.
+  ParallelFor(bands.size(), options.threads, [&](size_t band) {
+    struct Entry {
+      uint64_t key;
+      uint32_t item;
+    };
+    std::vector<Entry> entries(n);
+    const size_t offset = band * rows;
     for (size_t item = 0; item < n; ++item) {
       const Value* values = signatures.data() + item * k + offset;
       entries[item] =
@@ -104,56 +127,47 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
               [](const Entry& x, const Entry& y) {
                 return x.key != y.key ? x.key < y.key : x.item < y.item;
               });
+    BandResult& result = bands[band];
+    const auto emit = [&](uint32_t a, uint32_t b) {  // a < b
+      ++result.bucket_pairs;
+      if (agree(a, b)) {
+        result.pairs.emplace_back(a, b);
+      } else {
+        ++result.pruned;
+      }
+    };
     for (size_t begin = 0; begin < n;) {
       size_t end = begin + 1;
       while (end < n && entries[end].key == entries[begin].key) ++end;
-      const size_t size = end - begin;
-      if (size > max_bucket) {
+      if (end - begin > options.max_bucket) {
         ++result.oversized_buckets;
         for (size_t i = begin + 1; i < end; ++i) {
-          result.pairs.emplace_back(entries[begin].item, entries[i].item);
-          if (i > begin + 1) {
-            result.pairs.emplace_back(entries[i - 1].item, entries[i].item);
-          }
+          emit(entries[begin].item, entries[i].item);
+          if (i > begin + 1) emit(entries[i - 1].item, entries[i].item);
         }
       } else {
         for (size_t i = begin; i < end; ++i) {
           for (size_t j = i + 1; j < end; ++j) {
-            result.pairs.emplace_back(entries[i].item, entries[j].item);
+            emit(entries[i].item, entries[j].item);
           }
         }
       }
       begin = end;
     }
+  });
+  CandidateSet result;
+  for (BandResult& band : bands) {
+    result.bucket_pairs += band.bucket_pairs;
+    result.pruned += band.pruned;
+    result.oversized_buckets += band.oversized_buckets;
+    result.pairs.insert(result.pairs.end(), band.pairs.begin(),
+                        band.pairs.end());
+    band.pairs = {};
   }
   std::sort(result.pairs.begin(), result.pairs.end());
   result.pairs.erase(std::unique(result.pairs.begin(), result.pairs.end()),
                      result.pairs.end());
   return result;
-}
-
-template <typename Value>
-size_t PruneByEstimateOf(std::vector<std::pair<uint32_t, uint32_t>>& candidates,
-                         absl::Span<const Value> signatures, int num_perm,
-                         double min_estimate, int threads) {
-  const size_t k = static_cast<size_t>(num_perm);
-  const size_t needed =
-      static_cast<size_t>(std::ceil(min_estimate * static_cast<double>(k)));
-  std::vector<uint8_t> keep(candidates.size());
-  ParallelFor(candidates.size(), threads, [&](size_t i) {
-    const Value* a = signatures.data() + candidates[i].first * k;
-    const Value* b = signatures.data() + candidates[i].second * k;
-    size_t equal = 0;
-    for (size_t j = 0; j < k; ++j) equal += a[j] == b[j] ? 1 : 0;
-    keep[i] = equal >= needed ? 1 : 0;
-  });
-  size_t kept = 0;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    if (keep[i]) candidates[kept++] = candidates[i];
-  }
-  const size_t dropped = candidates.size() - kept;
-  candidates.resize(kept);
-  return dropped;
 }
 
 }  // namespace
@@ -164,28 +178,16 @@ double EstimateFloor(double threshold, int num_perm) {
   return std::max(0.0, threshold - 4.5 * standard_error);
 }
 
-size_t PruneByEstimate(std::vector<std::pair<uint32_t, uint32_t>>& candidates,
-                       absl::Span<const uint64_t> signatures, int num_perm,
-                       double min_estimate, int threads) {
-  return PruneByEstimateOf(candidates, signatures, num_perm, min_estimate,
-                           threads);
-}
-
-size_t PruneByEstimate(std::vector<std::pair<uint32_t, uint32_t>>& candidates,
-                       absl::Span<const uint32_t> signatures, int num_perm,
-                       double min_estimate, int threads) {
-  return PruneByEstimateOf(candidates, signatures, num_perm, min_estimate,
-                           threads);
-}
-
 CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
-                            const LshParams& params, size_t max_bucket) {
-  return FindCandidatesOf(signatures, num_perm, params, max_bucket);
+                            const LshParams& params,
+                            const CandidateOptions& options) {
+  return FindCandidatesOf(signatures, num_perm, params, options);
 }
 
 CandidateSet FindCandidates(absl::Span<const uint32_t> signatures, int num_perm,
-                            const LshParams& params, size_t max_bucket) {
-  return FindCandidatesOf(signatures, num_perm, params, max_bucket);
+                            const LshParams& params,
+                            const CandidateOptions& options) {
+  return FindCandidatesOf(signatures, num_perm, params, options);
 }
 
 }  // namespace neardup

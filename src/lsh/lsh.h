@@ -22,7 +22,7 @@
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(LshParams p, ChooseLshParams(0.7, 128));
-//   CandidateSet c = FindCandidates(signatures, 128, p, 64);
+//   CandidateSet c = FindCandidates(signatures, 128, p, {.max_bucket = 64});
 //   for (auto [a, b] : c.pairs) { ... verify ... }
 //
 // Determinism: pairs are sorted (a < b, ascending), whatever the input order
@@ -66,23 +66,27 @@ absl::StatusOr<LshParams> ChooseLshParams(double threshold, int num_perm,
 // kInvalidArgument unless bands >= 1, rows >= 1 and bands * rows <= num_perm.
 absl::Status ValidateLshParams(const LshParams& params, int num_perm);
 
+struct CandidateOptions {
+  // Buckets larger than this (>= 2) are paired in linear time.
+  size_t max_bucket = 200;
+  // Pairs whose signatures agree in fewer than this share of positions are
+  // dropped as they are found (see EstimateFloor()); 0 keeps every pair.
+  double min_estimate = 0;
+  // Bands are searched in parallel; the result does not depend on it.
+  int threads = 1;
+};
+
 struct CandidateSet {
-  // Item index pairs (a < b), sorted and unique.
+  // Item index pairs (a < b) that share a band and pass min_estimate,
+  // sorted and unique.
   std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  // Pairs found in buckets, once per band that pairs them; of those, the
+  // ones min_estimate dropped.
+  size_t bucket_pairs = 0;
+  size_t pruned = 0;
   // Buckets larger than max_bucket, paired in linear time.
   size_t oversized_buckets = 0;
 };
-
-// FindCandidates()
-//
-// Items are the rows of `signatures`, a flat array of n * `num_perm` values
-// (64- or 32-bit, see minhash/minhash.h). Returns the pairs that share a
-// band. O(n * bands * log n) for the sort, plus the pairs emitted; buckets
-// above `max_bucket` (>= 2) emit at most 2 * size pairs.
-CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
-                            const LshParams& params, size_t max_bucket);
-CandidateSet FindCandidates(absl::Span<const uint32_t> signatures, int num_perm,
-                            const LshParams& params, size_t max_bucket);
 
 // EstimateFloor()
 //
@@ -90,23 +94,25 @@ CandidateSet FindCandidates(absl::Span<const uint32_t> signatures, int num_perm,
 // threshold - 4.5 standard errors (sqrt(t(1-t)/num_perm)), floored at 0. A
 // pair whose exact Jaccard is at or above the threshold falls below it with
 // probability < 1e-5, while most LSH candidates (pairs far below the
-// threshold that shared one band by chance) do.
+// threshold that shared one band by chance) do. Comparing the 128 values of
+// two signatures costs far less than an exact Jaccard of two shingle sets,
+// and checking pairs as buckets produce them saves holding and sorting the
+// raw candidates (~100 M on a season of OCR'd front pages).
 double EstimateFloor(double threshold, int num_perm);
 
-// PruneByEstimate()
+// FindCandidates()
 //
-// Keeps the pairs of `candidates` whose signatures (rows of `signatures`, as
-// for FindCandidates) agree in at least `min_estimate` of their positions;
-// order is kept. Comparing 128 signature values costs far less than an exact
-// Jaccard of two shingle sets, so this runs before verification. Runs on
-// `threads` threads; the result does not depend on it. Returns the number
-// dropped.
-size_t PruneByEstimate(std::vector<std::pair<uint32_t, uint32_t>>& candidates,
-                       absl::Span<const uint64_t> signatures, int num_perm,
-                       double min_estimate, int threads);
-size_t PruneByEstimate(std::vector<std::pair<uint32_t, uint32_t>>& candidates,
-                       absl::Span<const uint32_t> signatures, int num_perm,
-                       double min_estimate, int threads);
+// Items are the rows of `signatures`, a flat array of n * `num_perm` values
+// (64- or 32-bit, see minhash/minhash.h). Returns the pairs that share a
+// band and pass options.min_estimate. O(n * bands * log n) for the sorts,
+// plus the pairs found; buckets above max_bucket yield at most 2 * size
+// pairs.
+CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
+                            const LshParams& params,
+                            const CandidateOptions& options);
+CandidateSet FindCandidates(absl::Span<const uint32_t> signatures, int num_perm,
+                            const LshParams& params,
+                            const CandidateOptions& options);
 
 }  // namespace neardup
 

@@ -47,7 +47,7 @@ TEST(LshTest, FindsItemsSharingABandAndOnlyThose) {
   const std::vector<uint64_t> signatures = {1, 2, 3, 4,  //
                                             9, 9, 9, 9,  //
                                             5, 6, 3, 4};
-  const CandidateSet c = FindCandidates(signatures, k, {2, 2}, 10);
+  const CandidateSet c = FindCandidates(signatures, k, {2, 2}, {});
   ASSERT_EQ(c.pairs.size(), 1u);
   EXPECT_EQ(c.pairs[0], std::make_pair(0u, 2u));
   EXPECT_EQ(c.oversized_buckets, 0u);
@@ -57,40 +57,46 @@ TEST(LshTest, OversizedBucketsCostLinearPairs) {
   constexpr int k = 2;
   constexpr uint32_t n = 1000;
   const std::vector<uint64_t> signatures(size_t{n} * k, 7);  // all identical
-  const CandidateSet c = FindCandidates(signatures, k, {1, 2}, 10);
+  const CandidateSet c =
+      FindCandidates(signatures, k, {1, 2}, {.max_bucket = 10});
   EXPECT_EQ(c.oversized_buckets, 1u);
   EXPECT_LE(c.pairs.size(), 2u * n);
   EXPECT_GE(c.pairs.size(), n - 1u);  // every item is paired with the first
   EXPECT_TRUE(std::is_sorted(c.pairs.begin(), c.pairs.end()));
   // Within the limit, all pairs.
-  const CandidateSet small =
-      FindCandidates(std::vector<uint64_t>(size_t{5} * k, 7), k, {1, 2}, 10);
+  const CandidateSet small = FindCandidates(
+      std::vector<uint64_t>(size_t{5} * k, 7), k, {1, 2}, {.max_bucket = 10});
   EXPECT_EQ(small.pairs.size(), 10u);
 }
 
-}  // namespace
 TEST(LshTest, EstimateFloorIsFourAndAHalfStandardErrorsBelow) {
   EXPECT_NEAR(EstimateFloor(0.5, 128), 0.5 - 4.5 * std::sqrt(0.25 / 128),
               1e-12);
   EXPECT_DOUBLE_EQ(EstimateFloor(0.05, 4), 0.0);
 }
 
-TEST(LshTest, PruningKeepsPairsThatAgreeOftenEnoughInOrder) {
+TEST(LshTest, PairsBelowTheEstimateFloorAreDroppedAsFound) {
   constexpr int k = 4;
+  // Band 0 (position 0) puts all four items in one bucket; band 1
+  // (position 1) puts 0, 1 and 3 together.
   const std::vector<uint32_t> signatures = {1, 2, 3, 4,   // 0
                                             1, 2, 3, 9,   // 1: 3/4 with 0
-                                            1, 8, 8, 8,   // 2: 1/4 with 0
+                                            1, 8, 8, 8,   // 2: 1/4 with all
                                             1, 2, 3, 4};  // 3: same as 0
-  std::vector<std::pair<uint32_t, uint32_t>> pairs = {
-      {0, 1}, {0, 2}, {0, 3}, {1, 2}};
+  const std::vector<std::pair<uint32_t, uint32_t>> kept = {
+      {0, 1}, {0, 3}, {1, 3}};
   for (const int threads : {1, 3}) {
-    std::vector<std::pair<uint32_t, uint32_t>> kept = pairs;
-    EXPECT_EQ(PruneByEstimate(kept, signatures, k, 0.75, threads), 2u);
-    EXPECT_EQ(kept,
-              (std::vector<std::pair<uint32_t, uint32_t>>{{0, 1}, {0, 3}}));
+    const CandidateSet c = FindCandidates(
+        signatures, k, {2, 1}, {.min_estimate = 0.75, .threads = threads});
+    EXPECT_EQ(c.pairs, kept);
+    EXPECT_EQ(c.bucket_pairs, 6u + 3u);  // once per band that pairs them
+    EXPECT_EQ(c.pruned, 3u);             // the three pairs with item 2
   }
   const std::vector<uint64_t> wide(signatures.begin(), signatures.end());
-  EXPECT_EQ(PruneByEstimate(pairs, wide, k, 0.5, 1), 2u);
+  EXPECT_EQ(FindCandidates(wide, k, {2, 1}, {.min_estimate = 0.75}).pairs,
+            kept);
+  EXPECT_EQ(FindCandidates(wide, k, {2, 1}, {}).pairs.size(), 6u);
 }
 
+}  // namespace
 }  // namespace neardup
