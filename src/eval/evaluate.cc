@@ -310,21 +310,9 @@ LevelEvaluation EvaluateSpans(const ScanResult& scan,
       }
     }
   }
-  PairScores& s = e.pairs;
-  s.true_positives = e.gold_positives - false_negatives.size();
-  s.false_negatives = false_negatives.size();
-  s.false_positives = false_positives.size();
-  const size_t correct_predictions = e.predicted_pairs - s.false_positives;
-  s.precision = e.predicted_pairs == 0
-                    ? 1.0
-                    : static_cast<double>(correct_predictions) /
-                          static_cast<double>(e.predicted_pairs);
-  s.recall = e.gold_positives == 0 ? 1.0
-                                   : static_cast<double>(s.true_positives) /
-                                         static_cast<double>(e.gold_positives);
-  s.f1 = s.precision + s.recall == 0
-             ? 0
-             : 2 * s.precision * s.recall / (s.precision + s.recall);
+  e.pairs =
+      ScoreCounts(e.predicted_pairs - false_positives.size(), e.predicted_pairs,
+                  e.gold_positives - false_negatives.size(), e.gold_positives);
   e.false_positives = std::move(false_positives);
   e.false_negatives = std::move(false_negatives);
   SortExamples(e.false_positives, /*descending=*/true, examples);

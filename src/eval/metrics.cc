@@ -38,9 +38,23 @@ std::vector<uint32_t> Labels(size_t n,
 
 }  // namespace
 
+PairScores ScoreCounts(size_t predicted_correct, size_t predicted, size_t found,
+                       size_t positives) {
+  NEARDUP_CHECK(predicted_correct <= predicted && found <= positives);
+  PairScores s;
+  s.true_positives = found;
+  s.false_positives = predicted - predicted_correct;
+  s.false_negatives = positives - found;
+  s.precision = Ratio(static_cast<double>(predicted_correct),
+                      static_cast<double>(predicted));
+  s.recall = Ratio(static_cast<double>(found), static_cast<double>(positives));
+  s.f1 = F1(s.precision, s.recall);
+  return s;
+}
+
 PairScores ScorePairs(absl::Span<const ItemPair> gold,
                       absl::Span<const ItemPair> predicted) {
-  PairScores s;
+  size_t common = 0;
   size_t g = 0, p = 0;
   while (g < gold.size() && p < predicted.size()) {
     if (gold[g] < predicted[p]) {
@@ -48,39 +62,27 @@ PairScores ScorePairs(absl::Span<const ItemPair> gold,
     } else if (predicted[p] < gold[g]) {
       ++p;
     } else {
-      ++s.true_positives, ++g, ++p;
+      ++common, ++g, ++p;
     }
   }
-  s.false_positives = predicted.size() - s.true_positives;
-  s.false_negatives = gold.size() - s.true_positives;
-  s.precision = Ratio(s.true_positives, predicted.size());
-  s.recall = Ratio(s.true_positives, gold.size());
-  s.f1 = F1(s.precision, s.recall);
-  return s;
+  return ScoreCounts(common, predicted.size(), common, gold.size());
 }
 
 PairScores ScoreLabelledPairs(absl::Span<const ItemPair> pairs,
                               const std::vector<bool>& labels,
                               absl::Span<const ItemPair> predicted) {
   NEARDUP_CHECK(pairs.size() == labels.size());
-  PairScores s;
-  size_t positives = 0;
+  size_t positives = 0, true_positives = 0, false_positives = 0;
   for (size_t i = 0; i < pairs.size(); ++i) {
     ItemPair pair = pairs[i];
     if (pair.first > pair.second) std::swap(pair.first, pair.second);
     const bool found =
         std::binary_search(predicted.begin(), predicted.end(), pair);
-    if (labels[i]) {
-      ++positives;
-      found ? ++s.true_positives : ++s.false_negatives;
-    } else if (found) {
-      ++s.false_positives;
-    }
+    positives += labels[i] ? 1 : 0;
+    if (found) (labels[i] ? true_positives : false_positives) += 1;
   }
-  s.precision = Ratio(s.true_positives, s.true_positives + s.false_positives);
-  s.recall = Ratio(s.true_positives, positives);
-  s.f1 = F1(s.precision, s.recall);
-  return s;
+  return ScoreCounts(true_positives, true_positives + false_positives,
+                     true_positives, positives);
 }
 
 PartitionScores ScorePartitions(

@@ -48,6 +48,16 @@ struct PartitionScores {
   double bcubed_f1 = 1;
 };
 
+// ScoreCounts()
+//
+// Scores from counts: precision = predicted_correct / predicted, recall =
+// found / positives (each 1 when its denominator is 0). The two numerators
+// differ when several predictions may match one gold pair (span gold);
+// true_positives = found, false_positives = predicted - predicted_correct,
+// false_negatives = positives - found.
+PairScores ScoreCounts(size_t predicted_correct, size_t predicted, size_t found,
+                       size_t positives);
+
 // ScorePairs()
 //
 // Scores `predicted` against `gold`: both sorted and duplicate-free.

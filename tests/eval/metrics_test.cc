@@ -30,6 +30,18 @@ TEST(ScorePairsTest, NothingPredictedIsPerfectPrecisionAndZeroRecall) {
   EXPECT_DOUBLE_EQ(s.f1, 0.0);
 }
 
+TEST(ScoreCountsTest, PrecisionCountsPredictionsAndRecallCountsGoldPairs) {
+  // Span gold: 4 of 5 predictions are right, but two of them match the same
+  // gold pair, so 3 of 6 gold pairs are found.
+  const PairScores s = ScoreCounts(4, 5, 3, 6);
+  EXPECT_DOUBLE_EQ(s.precision, 0.8);
+  EXPECT_DOUBLE_EQ(s.recall, 0.5);
+  EXPECT_EQ(s.true_positives, 3u);
+  EXPECT_EQ(s.false_positives, 1u);
+  EXPECT_EQ(s.false_negatives, 3u);
+  EXPECT_DOUBLE_EQ(ScoreCounts(0, 0, 0, 0).f1, 1.0);
+}
+
 TEST(ScoreLabelledPairsTest, ScoresOnlyLabelledPairsInEitherOrder) {
   const std::vector<ItemPair> pairs = {{1, 0}, {2, 3}, {4, 5}, {6, 7}};
   const std::vector<bool> labels = {true, true, false, false};
