@@ -248,32 +248,35 @@ size_t MessageHeaderEnd(absl::string_view text) {
   int fields = 0;
   size_t pos = 0;
   while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == absl::string_view::npos) end = text.size();
-    absl::string_view line = text.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const size_t next = end == text.size() ? end : end + 1;
-    if (line.empty()) return fields >= kMinFields ? next : 0;
-    if (line[0] == ' ' || line[0] == '\t') {
+    const char first = text[pos];
+    if (first == '\n' || (first == '\r' && text.substr(pos, 2) == "\r\n")) {
+      // The blank line that ends the block.
+      if (fields < kMinFields) return 0;
+      return pos + (first == '\r' ? 2 : 1);
+    }
+    if (first == ' ' || first == '\t') {
       if (fields == 0) return 0;  // a continuation needs a field before it
     } else {
       // RFC 5322: a field name is printable ASCII but ':' (here it must
       // start with a letter), then ':' and a space, a tab or the line end.
-      size_t name = 0;
-      while (name < line.size() && line[name] > ' ' && line[name] <= '~' &&
-             line[name] != ':') {
-        ++name;
+      // Checked before looking for the line's end, so prose costs a few
+      // bytes, not a line.
+      if (!absl::ascii_isalpha(static_cast<unsigned char>(first))) return 0;
+      size_t colon = pos;
+      while (colon < text.size() && text[colon] > ' ' && text[colon] <= '~' &&
+             text[colon] != ':') {
+        ++colon;
       }
-      if (name == 0 ||
-          !absl::ascii_isalpha(static_cast<unsigned char>(line[0])) ||
-          name >= line.size() || line[name] != ':' ||
-          (name + 1 < line.size() && line[name + 1] != ' ' &&
-           line[name + 1] != '\t')) {
+      if (colon >= text.size() || text[colon] != ':') return 0;
+      const char after = colon + 1 < text.size() ? text[colon + 1] : '\n';
+      if (after != ' ' && after != '\t' && after != '\n' && after != '\r') {
         return 0;
       }
       ++fields;
     }
-    pos = next;
+    const size_t end = text.find('\n', pos);
+    if (end == absl::string_view::npos) return 0;  // no blank line
+    pos = end + 1;
   }
   return 0;  // no blank line: not a message
 }
