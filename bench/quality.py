@@ -26,6 +26,8 @@ Needs the release build (tools/run.sh or cmake --preset release).
 """
 
 import argparse
+import datetime
+import gzip
 import json
 import os
 import subprocess
@@ -269,8 +271,6 @@ def sweep(r):
 
 
 def chronam_week(r, first_day, top=12):
-    import datetime
-    import gzip
     start = datetime.date.fromisoformat(first_day)
     days = {str(start + datetime.timedelta(days=i)) for i in range(7)}
     week = os.path.join(r.work, f"chronam-{first_day}.jsonl")
