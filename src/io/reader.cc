@@ -54,7 +54,15 @@ absl::StatusOr<std::string> Gunzip(absl::string_view compressed,
   size_t in_pos = 0;
   while (in_pos < compressed.size()) {
     const size_t start = out.size();
-    size_t capacity = std::max(isize + 1, 3 * (compressed.size() - in_pos));
+    // ISIZE fits a single member under 4 GiB exactly (one pass, no spare
+    // bytes zeroed). Deflate expands at most 1032-fold, so a larger ISIZE
+    // is a damaged trailer, not a size: then guess and double.
+    const size_t remaining = compressed.size() - in_pos;
+    constexpr size_t kMaxDeflateRatio = 1032;
+    size_t capacity =
+        isize >= remaining && isize <= kMaxDeflateRatio * remaining
+            ? isize + 1
+            : 4 * remaining;
     for (;;) {
       out.resize(start + capacity);
       size_t used_in = 0, used_out = 0;
@@ -62,7 +70,8 @@ absl::StatusOr<std::string> Gunzip(absl::string_view compressed,
           decompressor.get(), compressed.data() + in_pos,
           compressed.size() - in_pos, out.data() + start, capacity, &used_in,
           &used_out);
-      if (result == LIBDEFLATE_INSUFFICIENT_SPACE) {
+      if (result == LIBDEFLATE_INSUFFICIENT_SPACE &&
+          capacity <= kMaxDeflateRatio * remaining) {
         capacity *= 2;
         continue;
       }

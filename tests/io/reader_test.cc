@@ -1,5 +1,7 @@
 #include "io/reader.h"
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "base/status_matchers.h"
@@ -121,6 +123,31 @@ TEST(ReaderTest, ReadsGzipAndRejectsTruncatedGzip) {
   const std::string cut = dir.WriteGzip("cut.jsonl.gz", lines, 400);
   EXPECT_THAT(ReadCorpus({cut}, ReadOptions()).status(),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr(cut)));
+}
+
+// `cat a.gz b.gz` is a valid gzip file of two members; the second member's
+// size (the trailer's hint) is smaller than the input, so the buffer grows.
+TEST(ReaderTest, ReadsEveryMemberOfConcatenatedGzip) {
+  TempDir dir;
+  std::string first, second;
+  for (int i = 0; i < 3000; ++i) {
+    first += "{\"id\":\"a" + std::to_string(i) + "\",\"text\":\"one " +
+             std::to_string(i * 31) + "\"}\n";
+  }
+  second = "{\"id\":\"b\",\"text\":\"last\"}\n";
+  const auto read = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)),
+                       std::istreambuf_iterator<char>());
+  };
+  const std::string both =
+      read(dir.WriteGzip("1.gz", first)) + read(dir.WriteGzip("2.gz", second));
+  const absl::StatusOr<Corpus> corpus =
+      ReadCorpus({dir.Write("both.jsonl.gz", both)}, ReadOptions());
+  ASSERT_TRUE(corpus.ok()) << corpus.status();
+  ASSERT_EQ(corpus->documents.size(), 3001u);
+  EXPECT_EQ(corpus->documents.back().id, "b");
+  EXPECT_EQ(corpus->report.bytes, first.size() + second.size());
 }
 
 TEST(ReaderTest, MissingPathAndUnknownKindAreErrors) {
