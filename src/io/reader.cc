@@ -1,12 +1,12 @@
 #include "io/reader.h"
 
 #include <libdeflate.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
-#include <iterator>
+#include <limits>
 #include <memory>
 #include <system_error>
 
@@ -115,11 +115,13 @@ absl::StatusOr<std::string> CheckedUtf8(std::string bytes,
   return RepairUtf8(bytes, repaired);
 }
 
-absl::Status AddTextFile(const std::string& path, std::string id,
-                         const ReadOptions& options, Corpus& corpus) {
+// Reads a text file as one document.
+absl::StatusOr<Document> ReadTextFile(const std::string& path, std::string id,
+                                      const ReadOptions& options,
+                                      ReadReport& report) {
   NEARDUP_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(path));
-  ++corpus.report.files;
-  corpus.report.bytes += bytes.size();
+  ++report.files;
+  report.bytes += bytes.size();
   if (bytes.size() >= (uint64_t{1} << 32)) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": documents must be smaller than 4 GiB"));
@@ -127,11 +129,10 @@ absl::Status AddTextFile(const std::string& path, std::string id,
   Document doc;
   NEARDUP_ASSIGN_OR_RETURN(
       doc.text, CheckedUtf8(std::move(bytes), path, options, &doc.repaired));
-  if (doc.repaired > 0) ++corpus.report.repaired_documents;
+  if (doc.repaired > 0) ++report.repaired_documents;
   doc.id = std::move(id);
   doc.source = path;
-  corpus.documents.push_back(std::move(doc));
-  return absl::OkStatus();
+  return doc;
 }
 
 // Parses one non-blank JSON line into `doc`; the error message has no
@@ -173,72 +174,164 @@ absl::Status ParseJsonLine(simdjson::dom::parser& parser,
   return absl::OkStatus();
 }
 
-absl::Status AddJsonLines(absl::string_view bytes, absl::string_view name,
-                          const ReadOptions& options, Corpus& corpus) {
+}  // namespace
+
+namespace internal {
+
+// Where a JSONL input's bytes come from. Read() appends the next piece to
+// `buffer` and returns its size, 0 at the end.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  virtual absl::StatusOr<size_t> Read(std::string& buffer) = 0;
+};
+
+class LineParser {
+ public:
   simdjson::dom::parser parser;
-  size_t line_number = 0;
-  size_t begin = 0;
-  while (begin < bytes.size()) {
-    size_t end = bytes.find('\n', begin);
-    if (end == absl::string_view::npos) end = bytes.size();
-    ++line_number;
-    absl::string_view line = bytes.substr(begin, end - begin);
-    begin = end + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == absl::string_view::npos) continue;
-    const std::string where = absl::StrCat(name, ":", line_number);
-    Document doc;
-    absl::StatusOr<std::string> checked =
-        CheckedUtf8(std::string(line), where, options, &doc.repaired);
-    // A rejected line (strict UTF-8, malformed JSON) carries its location.
-    absl::Status parsed = checked.status();
-    if (parsed.ok()) {
-      parsed = ParseJsonLine(parser, *checked, options, doc);
-      if (parsed.ok() && doc.text.size() >= (uint64_t{1} << 32)) {
-        parsed =
-            absl::InvalidArgumentError("documents must be smaller than 4 GiB");
-      }
-      if (!parsed.ok()) {
-        parsed = absl::InvalidArgumentError(
-            absl::StrCat(where, ": ", parsed.message()));
-      }
+};
+
+}  // namespace internal
+
+namespace {
+
+constexpr size_t kPieceBytes = size_t{4} << 20;
+
+// Bytes already in memory (a whole file), handed over in one piece.
+class MemorySource : public internal::ByteSource {
+ public:
+  explicit MemorySource(std::string bytes) : bytes_(std::move(bytes)) {}
+  absl::StatusOr<size_t> Read(std::string& buffer) override {
+    const size_t size = bytes_.size();
+    if (buffer.empty()) {
+      buffer.swap(bytes_);
+    } else {
+      buffer.append(bytes_);
     }
-    if (!parsed.ok()) {
-      if (!options.skip_bad) return parsed;
-      ++corpus.report.skipped;
-      corpus.report.skip_reasons.emplace_back(parsed.message());
-      continue;
-    }
-    if (doc.id.empty()) doc.id = where;
-    if (doc.repaired > 0) ++corpus.report.repaired_documents;
-    doc.source = where;
-    doc.json = std::move(*checked);
-    corpus.documents.push_back(std::move(doc));
+    bytes_ = std::string();
+    return size;
   }
-  return absl::OkStatus();
+
+ private:
+  std::string bytes_;
+};
+
+struct FileCloser {
+  void operator()(FILE* file) const {
+    if (file != stdin) std::fclose(file);
+  }
+};
+using FilePtr = std::unique_ptr<FILE, FileCloser>;
+
+// An uncompressed file or stdin, a piece at a time.
+class PlainSource : public internal::ByteSource {
+ public:
+  PlainSource(FilePtr file, std::string name)
+      : file_(std::move(file)), name_(std::move(name)) {}
+  absl::StatusOr<size_t> Read(std::string& buffer) override {
+    const size_t old_size = buffer.size();
+    buffer.resize(old_size + kPieceBytes);
+    const size_t got =
+        std::fread(buffer.data() + old_size, 1, kPieceBytes, file_.get());
+    buffer.resize(old_size + got);
+    if (got == 0 && std::ferror(file_.get())) {
+      return absl::DataLossError(absl::StrCat(name_, ": read error"));
+    }
+    return got;
+  }
+
+ private:
+  FilePtr file_;
+  std::string name_;
+};
+
+// A gzip file (every member of a concatenation) inflated with zlib a piece
+// at a time.
+class GzipSource : public internal::ByteSource {
+ public:
+  GzipSource(FilePtr file, std::string name)
+      : file_(std::move(file)), name_(std::move(name)), input_(1 << 20, '\0') {}
+  ~GzipSource() override {
+    if (initialized_) inflateEnd(&stream_);
+  }
+
+  absl::StatusOr<size_t> Read(std::string& buffer) override {
+    if (!initialized_) {
+      if (inflateInit2(&stream_, 16 + MAX_WBITS) != Z_OK) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat(name_, ": cannot start decompression"));
+      }
+      initialized_ = true;
+    }
+    const size_t old_size = buffer.size();
+    buffer.resize(old_size + kPieceBytes);
+    stream_.next_out = reinterpret_cast<Bytef*>(buffer.data() + old_size);
+    stream_.avail_out = static_cast<uInt>(kPieceBytes);
+    while (stream_.avail_out > 0 && !done_) {
+      if (stream_.avail_in == 0) {
+        const size_t got =
+            std::fread(input_.data(), 1, input_.size(), file_.get());
+        if (got == 0) {
+          if (std::ferror(file_.get())) {
+            return absl::DataLossError(absl::StrCat(name_, ": read error"));
+          }
+          if (!member_ended_) return Corrupt();
+          done_ = true;  // the input ends right after a whole member
+          break;
+        }
+        stream_.next_in = reinterpret_cast<Bytef*>(input_.data());
+        stream_.avail_in = static_cast<uInt>(got);
+      }
+      if (member_ended_) {  // more input: another member follows
+        if (inflateReset(&stream_) != Z_OK) return Corrupt();
+        member_ended_ = false;
+      }
+      const int result = inflate(&stream_, Z_NO_FLUSH);
+      if (result == Z_STREAM_END) {
+        member_ended_ = true;
+      } else if (result != Z_OK && result != Z_BUF_ERROR) {
+        return Corrupt();
+      }
+    }
+    const size_t got = kPieceBytes - stream_.avail_out;
+    buffer.resize(old_size + got);
+    return got;
+  }
+
+ private:
+  absl::Status Corrupt() const {
+    return absl::DataLossError(
+        absl::StrCat(name_, ": corrupt or truncated compressed data"));
+  }
+
+  FilePtr file_;
+  std::string name_;
+  std::string input_;
+  z_stream stream_{};
+  bool initialized_ = false;
+  bool member_ended_ = false;
+  bool done_ = false;
+};
+
+// Opens `path` for reading in pieces, inflating it if it starts with the
+// gzip magic bytes.
+absl::StatusOr<std::unique_ptr<internal::ByteSource>> OpenPieces(
+    const std::string& path) {
+  FilePtr file(std::fopen(path.c_str(), "rb"));
+  if (file == nullptr) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  }
+  unsigned char magic[2] = {0, 0};
+  const size_t got = std::fread(magic, 1, 2, file.get());
+  std::rewind(file.get());
+  if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+    return std::make_unique<GzipSource>(std::move(file), path);
+  }
+  return std::make_unique<PlainSource>(std::move(file), path);
 }
 
-absl::Status AddFile(const fs::path& path, std::string id,
-                     const ReadOptions& options, Corpus& corpus) {
-  switch (KindOf(path)) {
-    case FileKind::kText:
-      return AddTextFile(path.string(), std::move(id), options, corpus);
-    case FileKind::kJsonLines: {
-      NEARDUP_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(path.string()));
-      ++corpus.report.files;
-      corpus.report.bytes += bytes.size();
-      return AddJsonLines(bytes, path.string(), options, corpus);
-    }
-    case FileKind::kOther:
-      break;
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      path.string(),
-      ": unknown input kind (expected .txt, .jsonl or .jsonl.gz)"));
-}
-
-absl::Status AddDirectory(const fs::path& dir, const ReadOptions& options,
-                          Corpus& corpus) {
+// The files of `dir` that are inputs, in sorted path order.
+absl::StatusOr<std::vector<fs::path>> ListInputs(const fs::path& dir) {
   std::vector<fs::path> files;
   std::error_code error;
   for (fs::recursive_directory_iterator it(dir, error), end;
@@ -252,32 +345,37 @@ absl::Status AddDirectory(const fs::path& dir, const ReadOptions& options,
         dir.string(), ": cannot list directory (", error.message(), ")"));
   }
   std::sort(files.begin(), files.end());
-  for (const fs::path& file : files) {
-    NEARDUP_RETURN_IF_ERROR(AddFile(
-        file, file.lexically_relative(dir).generic_string(), options, corpus));
-  }
-  return absl::OkStatus();
+  return files;
 }
 
 }  // namespace
 
-absl::Status ReadJsonLines(std::istream& in, absl::string_view name,
-                           const ReadOptions& options, Corpus& corpus) {
-  const std::string bytes((std::istreambuf_iterator<char>(in)),
-                          std::istreambuf_iterator<char>());
-  if (in.bad()) return absl::DataLossError(absl::StrCat(name, ": read error"));
-  ++corpus.report.files;
-  corpus.report.bytes += bytes.size();
-  return AddJsonLines(bytes, name, options, corpus);
-}
+DocumentStream::DocumentStream(const ReadOptions& options)
+    : options_(options), parser_(std::make_unique<internal::LineParser>()) {}
+DocumentStream::~DocumentStream() = default;
 
-absl::StatusOr<Corpus> ReadCorpus(absl::Span<const std::string> paths,
-                                  const ReadOptions& options) {
-  Corpus corpus;
+absl::StatusOr<std::unique_ptr<DocumentStream>> DocumentStream::Open(
+    absl::Span<const std::string> paths, const ReadOptions& options) {
+  std::unique_ptr<DocumentStream> stream(new DocumentStream(options));
+  std::vector<Input>& inputs = stream->inputs_;
+  const auto add = [&](const fs::path& path, std::string id) -> absl::Status {
+    switch (KindOf(path)) {
+      case FileKind::kText:
+        inputs.push_back({path.string(), std::move(id), Kind::kText});
+        return absl::OkStatus();
+      case FileKind::kJsonLines:
+        inputs.push_back({path.string(), "", Kind::kJsonLines});
+        return absl::OkStatus();
+      case FileKind::kOther:
+        break;
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        path.string(),
+        ": unknown input kind (expected .txt, .jsonl or .jsonl.gz)"));
+  };
   for (const std::string& path : paths) {
     if (path == "-") {
-      NEARDUP_RETURN_IF_ERROR(
-          ReadJsonLines(std::cin, "<stdin>", options, corpus));
+      inputs.push_back({"<stdin>", "", Kind::kStdin});
       continue;
     }
     std::error_code error;
@@ -286,13 +384,138 @@ absl::StatusOr<Corpus> ReadCorpus(absl::Span<const std::string> paths,
       return absl::NotFoundError(
           absl::StrCat(path, ": no such file or directory"));
     }
-    if (fs::is_directory(status)) {
-      NEARDUP_RETURN_IF_ERROR(AddDirectory(path, options, corpus));
-    } else {
-      NEARDUP_RETURN_IF_ERROR(AddFile(path, path, options, corpus));
+    if (!fs::is_directory(status)) {
+      NEARDUP_RETURN_IF_ERROR(add(path, path));
+      continue;
+    }
+    NEARDUP_ASSIGN_OR_RETURN(const std::vector<fs::path> files,
+                             ListInputs(path));
+    for (const fs::path& file : files) {
+      NEARDUP_RETURN_IF_ERROR(
+          add(file, file.lexically_relative(path).generic_string()));
     }
   }
-  return corpus;
+  return stream;
 }
 
+absl::Status DocumentStream::OpenLines(const Input& input) {
+  name_ = input.path;
+  if (input.kind == Kind::kStdin) {
+    source_ = std::make_unique<PlainSource>(FilePtr(stdin), name_);
+  } else if (options_.whole_files) {
+    NEARDUP_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(input.path));
+    source_ = std::make_unique<MemorySource>(std::move(bytes));
+  } else {
+    NEARDUP_ASSIGN_OR_RETURN(source_, OpenPieces(input.path));
+  }
+  ++report_.files;
+  buffer_.clear();
+  position_ = 0;
+  scanned_ = 0;
+  source_done_ = false;
+  line_number_ = 0;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> DocumentStream::NextLine(absl::string_view& line) {
+  for (;;) {
+    const size_t newline = buffer_.find('\n', std::max(position_, scanned_));
+    if (newline != std::string::npos) {
+      line = absl::string_view(buffer_).substr(position_, newline - position_);
+      position_ = newline + 1;
+      ++line_number_;
+      return true;
+    }
+    if (source_done_) {
+      if (position_ == buffer_.size()) return false;
+      line = absl::string_view(buffer_).substr(position_);
+      position_ = buffer_.size();
+      ++line_number_;
+      return true;
+    }
+    buffer_.erase(0, position_);
+    position_ = 0;
+    scanned_ = buffer_.size();
+    NEARDUP_ASSIGN_OR_RETURN(const size_t got, source_->Read(buffer_));
+    report_.bytes += got;
+    source_done_ = got == 0;
+  }
+}
+
+absl::StatusOr<size_t> DocumentStream::Next(size_t max_bytes,
+                                            std::vector<Document>& batch) {
+  size_t added = 0;
+  size_t bytes = 0;
+  while (bytes < max_bytes) {
+    if (source_ == nullptr) {
+      if (next_input_ == inputs_.size()) break;
+      const Input& input = inputs_[next_input_++];
+      if (input.kind == Kind::kText) {
+        NEARDUP_ASSIGN_OR_RETURN(
+            Document doc,
+            ReadTextFile(input.path, input.id, options_, report_));
+        bytes += doc.text.size() + 1;
+        batch.push_back(std::move(doc));
+        ++added;
+        continue;
+      }
+      NEARDUP_RETURN_IF_ERROR(OpenLines(input));
+    }
+    absl::string_view line;
+    NEARDUP_ASSIGN_OR_RETURN(const bool more, NextLine(line));
+    if (!more) {
+      source_.reset();
+      buffer_ = std::string();
+      continue;
+    }
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == absl::string_view::npos) continue;
+    const std::string where = absl::StrCat(name_, ":", line_number_);
+    Document doc;
+    absl::StatusOr<std::string> checked =
+        CheckedUtf8(std::string(line), where, options_, &doc.repaired);
+    // A rejected line (strict UTF-8, malformed JSON) carries its location.
+    absl::Status parsed = checked.status();
+    if (parsed.ok()) {
+      parsed = ParseJsonLine(parser_->parser, *checked, options_, doc);
+      if (parsed.ok() && doc.text.size() >= (uint64_t{1} << 32)) {
+        parsed =
+            absl::InvalidArgumentError("documents must be smaller than 4 GiB");
+      }
+      if (!parsed.ok()) {
+        parsed = absl::InvalidArgumentError(
+            absl::StrCat(where, ": ", parsed.message()));
+      }
+    }
+    if (!parsed.ok()) {
+      if (!options_.skip_bad) return parsed;
+      ++report_.skipped;
+      report_.skip_reasons.emplace_back(parsed.message());
+      continue;
+    }
+    if (doc.id.empty()) doc.id = where;
+    if (doc.repaired > 0) ++report_.repaired_documents;
+    doc.source = where;
+    if (options_.keep_json) doc.json = std::move(*checked);
+    bytes += doc.text.size() + 1;
+    batch.push_back(std::move(doc));
+    ++added;
+  }
+  return added;
+}
+
+absl::StatusOr<Corpus> ReadCorpus(absl::Span<const std::string> paths,
+                                  const ReadOptions& options) {
+  NEARDUP_ASSIGN_OR_RETURN(std::unique_ptr<DocumentStream> stream,
+                           DocumentStream::Open(paths, options));
+  Corpus corpus;
+  for (;;) {
+    NEARDUP_ASSIGN_OR_RETURN(
+        const size_t added,
+        stream->Next(std::numeric_limits<size_t>::max(), corpus.documents));
+    if (added == 0) break;
+  }
+  corpus.report = stream->report();
+  return corpus;
+}
 }  // namespace neardup

@@ -16,8 +16,10 @@
 //   - `-`: JSON lines from standard input.
 //   - a directory: every *.txt, *.jsonl and *.jsonl.gz below it, in sorted
 //     path order; other files are ignored.
-// Compressed input is read with zlib; a truncated or corrupt .gz is an error
-// (kDataLoss), never a partial read.
+// Compressed input is inflated whole with libdeflate (the fastest way), or
+// with zlib in pieces when `whole_files` is off (DocumentStream for corpora
+// larger than memory); a truncated or corrupt .gz is an error (kDataLoss),
+// never a partial read.
 //
 // Invalid UTF-8 is repaired (U+FFFD) and counted per document, or with
 // `strict_utf8` is an error. A malformed JSON line (or, with `strict_utf8`,
@@ -29,14 +31,26 @@
 //   ReadOptions options;
 //   NEARDUP_ASSIGN_OR_RETURN(Corpus corpus, ReadCorpus({"corpus"}, options));
 //
-// Thread safety: ReadCorpus may be called concurrently (reading stdin aside).
+//   // Or a batch at a time, for input larger than memory:
+//   options.whole_files = false;
+//   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, options));
+//   std::vector<Document> batch;
+//   for (;;) {
+//     NEARDUP_ASSIGN_OR_RETURN(size_t n, in->Next(64 << 20, batch));
+//     if (n == 0) break;
+//     ... use batch, then batch.clear() ...
+//   }
+//
+// Thread safety: ReadCorpus may be called concurrently (reading stdin aside);
+// a DocumentStream is used by one thread at a time.
 
 #ifndef NEARDUP_IO_READER_H_
 #define NEARDUP_IO_READER_H_
 
 #include <cstddef>
 #include <cstdint>
-#include <istream>
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -61,6 +75,13 @@ struct ReadOptions {
   std::string date_field = "date";
   bool strict_utf8 = false;  // invalid UTF-8 is an error, not repaired
   bool skip_bad = false;     // malformed JSON lines are counted, not fatal
+  // Inflate and hold each JSONL file whole before parsing it (fastest), or
+  // read it in pieces of a few MB so that memory stays small however large
+  // the file.
+  bool whole_files = true;
+  // Keep each JSONL line in Document::json (clean writes it back with all of
+  // its fields); a scan does not need it.
+  bool keep_json = true;
 };
 
 // What happened to input that did not become a document as it was.
@@ -86,12 +107,61 @@ struct Corpus {
 absl::StatusOr<Corpus> ReadCorpus(absl::Span<const std::string> paths,
                                   const ReadOptions& options);
 
-// ReadJsonLines()
+namespace internal {
+class ByteSource;  // a plain file, a gzip file, stdin or bytes in memory
+class LineParser;  // parses one JSON line into a Document
+}  // namespace internal
+
+// DocumentStream
 //
-// Reads JSON lines from `in`, naming them `name` in messages, and appends
-// the documents and counts to `corpus`. Same errors as ReadCorpus().
-absl::Status ReadJsonLines(std::istream& in, absl::string_view name,
-                           const ReadOptions& options, Corpus& corpus);
+// The documents ReadCorpus() would read, in the same order with the same
+// errors, a batch at a time.
+class DocumentStream {
+ public:
+  // Checks that every path exists and is of a known kind and lists
+  // directories; files are opened as they are reached. Same errors as
+  // ReadCorpus().
+  static absl::StatusOr<std::unique_ptr<DocumentStream>> Open(
+      absl::Span<const std::string> paths, const ReadOptions& options);
+  ~DocumentStream();
+  DocumentStream(const DocumentStream&) = delete;
+  DocumentStream& operator=(const DocumentStream&) = delete;
+
+  // Appends documents to `batch` until those appended hold at least
+  // `max_bytes` of text or the input ends; returns how many were appended
+  // (0: the input is exhausted).
+  absl::StatusOr<size_t> Next(size_t max_bytes, std::vector<Document>& batch);
+
+  // Counts so far (files, bytes, skipped lines, repairs).
+  const ReadReport& report() const { return report_; }
+
+ private:
+  enum class Kind { kText, kJsonLines, kStdin };
+  struct Input {
+    std::string path;
+    std::string id;  // for a .txt file
+    Kind kind;
+  };
+
+  explicit DocumentStream(const ReadOptions& options);
+  absl::Status OpenLines(const Input& input);
+  // The next line of the open JSONL input (without '\n'); false at its end.
+  absl::StatusOr<bool> NextLine(absl::string_view& line);
+
+  ReadOptions options_;
+  std::vector<Input> inputs_;
+  size_t next_input_ = 0;
+  ReadReport report_;
+  // The JSONL input being read: its name, unread bytes and lines so far.
+  std::unique_ptr<internal::ByteSource> source_;
+  std::string name_;
+  std::string buffer_;
+  size_t position_ = 0;  // first unread byte of buffer_
+  size_t scanned_ = 0;   // bytes of buffer_ known to hold no '\n'
+  bool source_done_ = false;
+  size_t line_number_ = 0;
+  std::unique_ptr<internal::LineParser> parser_;
+};
 
 }  // namespace neardup
 

@@ -2,8 +2,10 @@
 
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 
+#include "base/status_macros.h"
 #include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -158,6 +160,86 @@ TEST(ReaderTest, MissingPathAndUnknownKindAreErrors) {
   EXPECT_THAT(ReadCorpus({csv}, ReadOptions()).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("unknown input kind")));
+}
+
+// Reads `paths` with a DocumentStream in batches of about `batch_bytes`.
+absl::StatusOr<std::vector<Document>> Stream(
+    const std::vector<std::string>& paths, ReadOptions options,
+    size_t batch_bytes, size_t* batches = nullptr) {
+  options.whole_files = false;
+  NEARDUP_ASSIGN_OR_RETURN(std::unique_ptr<DocumentStream> stream,
+                           DocumentStream::Open(paths, options));
+  std::vector<Document> all;
+  for (;;) {
+    std::vector<Document> batch;
+    NEARDUP_ASSIGN_OR_RETURN(const size_t added,
+                             stream->Next(batch_bytes, batch));
+    if (added == 0) break;
+    if (batches != nullptr) ++*batches;
+    for (Document& d : batch) all.push_back(std::move(d));
+  }
+  return all;
+}
+
+// Lines longer in total than the reader's 4 MB pieces, so that lines cross
+// piece boundaries; gzip-compressed in two members.
+TEST(DocumentStreamTest, BatchesMatchWholeReadAcrossPiecesAndGzipMembers) {
+  TempDir dir;
+  std::string first, second;
+  for (int i = 0; i < 60000; ++i) {
+    std::string& lines = i < 40000 ? first : second;
+    lines += "{\"id\":\"d" + std::to_string(i) + "\",\"text\":\"words " +
+             std::to_string(i * 7919) + " and more words to fill a line\"}\n";
+  }
+  const auto read = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)),
+                       std::istreambuf_iterator<char>());
+  };
+  const std::string gz =
+      dir.Write("both.jsonl.gz", read(dir.WriteGzip("1.gz", first)) +
+                                     read(dir.WriteGzip("2.gz", second)));
+  const std::string plain = dir.Write("plain.jsonl", first + second);
+  const Corpus whole = *ReadCorpus({plain}, ReadOptions());
+  ASSERT_EQ(whole.documents.size(), 60000u);
+  for (const std::string& path : {plain, gz}) {
+    size_t batches = 0;
+    const absl::StatusOr<std::vector<Document>> streamed =
+        Stream({path}, ReadOptions(), 100000, &batches);
+    ASSERT_TRUE(streamed.ok()) << streamed.status();
+    ASSERT_EQ(streamed->size(), whole.documents.size()) << path;
+    EXPECT_GT(batches, 20u);
+    for (size_t i = 0; i < streamed->size(); i += 997) {
+      EXPECT_EQ((*streamed)[i].id, whole.documents[i].id);
+      EXPECT_EQ((*streamed)[i].text, whole.documents[i].text);
+    }
+    EXPECT_EQ(streamed->back().source, path + ":60000");
+  }
+}
+
+TEST(DocumentStreamTest, StreamedGzipErrorsMatchWholeRead) {
+  TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 2000; ++i) {
+    lines += "{\"text\":\"line " + std::to_string(i * 7919) + "\"}\n";
+  }
+  const std::string cut = dir.WriteGzip("cut.jsonl.gz", lines, 400);
+  EXPECT_THAT(Stream({cut}, ReadOptions(), 1000).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr(cut)));
+  const std::string bad = dir.Write("bad.jsonl", "{\"text\":\"ok\"}\n{oops\n");
+  EXPECT_THAT(Stream({bad}, ReadOptions(), 1).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr(bad + ":2: malformed JSON")));
+}
+
+TEST(DocumentStreamTest, KeepsTheJsonLineOnlyWhenAsked) {
+  TempDir dir;
+  const std::string path = dir.Write("a.jsonl", "{\"text\":\"ok\",\"x\":1}\n");
+  EXPECT_EQ((*Stream({path}, ReadOptions(), 1))[0].json,
+            "{\"text\":\"ok\",\"x\":1}");
+  ReadOptions no_json;
+  no_json.keep_json = false;
+  EXPECT_EQ((*Stream({path}, no_json, 1))[0].json, "");
 }
 
 }  // namespace
