@@ -7,7 +7,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/check.h"
-#include "base/hash.h"
 #include "base/parallel.h"
 
 namespace neardup {
@@ -95,17 +94,7 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
   const size_t k = static_cast<size_t>(num_perm);
   const size_t rows = static_cast<size_t>(params.rows);
   const size_t n = signatures.size() / k;
-  const size_t needed = static_cast<size_t>(
-      std::ceil(options.min_estimate * static_cast<double>(k)));
-  // Whether two items agree in at least `needed` of their k positions.
-  const auto agree = [&](uint32_t a, uint32_t b) {
-    if (needed == 0) return true;
-    const Value* x = signatures.data() + size_t{a} * k;
-    const Value* y = signatures.data() + size_t{b} * k;
-    size_t equal = 0;
-    for (size_t j = 0; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
-    return equal >= needed;
-  };
+  const size_t needed = AgreementNeeded(options.min_estimate, num_perm);
   std::vector<BandResult> bands(static_cast<size_t>(params.bands));
   // Bands are independent: each sorts its own keys on its own thread.
   ParallelFor(bands.size(), options.threads, [&](size_t band) {
@@ -116,12 +105,9 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
     std::vector<Entry> entries(n);
     const size_t offset = band * rows;
     for (size_t item = 0; item < n; ++item) {
-      const Value* values = signatures.data() + item * k + offset;
-      entries[item] =
-          Entry{Hash64(absl::string_view(reinterpret_cast<const char*>(values),
-                                         rows * sizeof(Value)),
-                       static_cast<uint64_t>(band)),
-                static_cast<uint32_t>(item)};
+      entries[item] = Entry{BandKey(signatures.data() + item * k + offset,
+                                    params.rows, static_cast<int>(band)),
+                            static_cast<uint32_t>(item)};
     }
     std::sort(entries.begin(), entries.end(),
               [](const Entry& x, const Entry& y) {
@@ -130,26 +116,22 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
     BandResult& result = bands[band];
     const auto emit = [&](uint32_t a, uint32_t b) {  // a < b
       ++result.bucket_pairs;
-      if (agree(a, b)) {
+      if (AgreeAtLeast(signatures.data() + size_t{a} * k,
+                       signatures.data() + size_t{b} * k, k, needed)) {
         result.pairs.emplace_back(a, b);
       } else {
         ++result.pruned;
       }
     };
+    std::vector<uint32_t> members;
     for (size_t begin = 0; begin < n;) {
       size_t end = begin + 1;
       while (end < n && entries[end].key == entries[begin].key) ++end;
-      if (end - begin > options.max_bucket) {
-        ++result.oversized_buckets;
-        for (size_t i = begin + 1; i < end; ++i) {
-          emit(entries[begin].item, entries[i].item);
-          if (i > begin + 1) emit(entries[i - 1].item, entries[i].item);
-        }
-      } else {
-        for (size_t i = begin; i < end; ++i) {
-          for (size_t j = i + 1; j < end; ++j) {
-            emit(entries[i].item, entries[j].item);
-          }
+      if (end - begin >= 2) {
+        members.clear();
+        for (size_t i = begin; i < end; ++i) members.push_back(entries[i].item);
+        if (ForEachBucketPair(members, options.max_bucket, emit)) {
+          ++result.oversized_buckets;
         }
       }
       begin = end;
@@ -171,6 +153,27 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
 }
 
 }  // namespace
+
+size_t AgreementNeeded(double min_estimate, int num_perm) {
+  return static_cast<size_t>(
+      std::ceil(min_estimate * static_cast<double>(num_perm)));
+}
+
+bool ForEachBucketPair(absl::Span<const uint32_t> members, size_t max_bucket,
+                       absl::FunctionRef<void(uint32_t, uint32_t)> emit) {
+  const size_t size = members.size();
+  if (size > max_bucket) {
+    for (size_t i = 1; i < size; ++i) {
+      emit(members[0], members[i]);
+      if (i > 1) emit(members[i - 1], members[i]);
+    }
+    return true;
+  }
+  for (size_t i = 0; i < size; ++i) {
+    for (size_t j = i + 1; j < size; ++j) emit(members[i], members[j]);
+  }
+  return false;
+}
 
 double EstimateFloor(double threshold, int num_perm) {
   const double standard_error =

@@ -31,12 +31,16 @@
 #ifndef NEARDUP_LSH_LSH_H_
 #define NEARDUP_LSH_LSH_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "base/hash.h"
 
 namespace neardup {
 
@@ -107,6 +111,41 @@ double EstimateFloor(double threshold, int num_perm);
 // band and pass options.min_estimate. O(n * bands * log n) for the sorts,
 // plus the pairs found; buckets above max_bucket yield at most 2 * size
 // pairs.
+// The pieces of FindCandidates(), for callers that hold band keys elsewhere
+// (on disk, see engine/stream_scan.h) and must find the same pairs.
+
+// BandKey()
+//
+// The bucket key of `band` for one signature: a hash of the band's `rows`
+// values at `values` (which points at the band's first value).
+template <typename Value>
+uint64_t BandKey(const Value* values, int rows, int band) {
+  return Hash64(absl::string_view(reinterpret_cast<const char*>(values),
+                                  static_cast<size_t>(rows) * sizeof(Value)),
+                static_cast<uint64_t>(band));
+}
+
+// AgreementNeeded() / AgreeAtLeast()
+//
+// How many of `num_perm` positions two signatures must agree in to pass
+// `min_estimate`, and whether two signatures of `k` values do.
+size_t AgreementNeeded(double min_estimate, int num_perm);
+template <typename Value>
+bool AgreeAtLeast(const Value* x, const Value* y, size_t k, size_t needed) {
+  if (needed == 0) return true;
+  size_t equal = 0;
+  for (size_t j = 0; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
+  return equal >= needed;
+}
+
+// ForEachBucketPair()
+//
+// Calls emit(a, b) for the pairs LSH makes of one bucket's `members` (in
+// ascending order): every pair, or above `max_bucket` members each one with
+// the first and with its predecessor. Returns whether it was oversized.
+bool ForEachBucketPair(absl::Span<const uint32_t> members, size_t max_bucket,
+                       absl::FunctionRef<void(uint32_t, uint32_t)> emit);
+
 CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
                             const LshParams& params,
                             const CandidateOptions& options);

@@ -1,0 +1,211 @@
+// io/spill.h: scratch files for work larger than memory: a file to append
+// to and read back at any offset, an external sort (sorted runs merged), and
+// a store of documents read back by their position in the input.
+//
+// Why: a corpus of many GB does not fit in memory, and neither do its
+// signatures or LSH band keys. The way kenlm and datatrove handle that: keep
+// a bounded buffer, sort it and write it out as a run when it fills, then
+// merge the runs in one pass. Documents are written once as they stream by
+// and only the few that take part in a cluster are read back.
+//
+// Scratch files are created in a directory the caller names (--tmp_dir) and
+// unlinked at once, so they vanish when their object is destroyed or the
+// process dies. Errors name the directory and the reason ("No space left on
+// device").
+//
+// Example:
+//   NEARDUP_ASSIGN_OR_RETURN(auto runs, SortedRuns<Entry>::Create(dir, 64 <<
+//   20)); for (...) NEARDUP_RETURN_IF_ERROR(runs->Add(entry));
+//   NEARDUP_RETURN_IF_ERROR(runs->Merge([&](const Entry& e) { ... }));
+//
+// Thread safety: SpillFile::ReadAt and DocumentStore::Get may be called
+// concurrently once writing is done; everything else by one thread.
+
+#ifndef NEARDUP_IO_SPILL_H_
+#define NEARDUP_IO_SPILL_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <queue>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "base/status_macros.h"
+#include "io/reader.h"
+
+namespace neardup {
+
+// SpillFile
+//
+// An anonymous scratch file: appends are buffered, reads are positional.
+class SpillFile {
+ public:
+  // A new empty file in `dir`. kNotFound/kPermissionDenied naming `dir`.
+  static absl::StatusOr<std::unique_ptr<SpillFile>> Create(
+      const std::string& dir);
+  ~SpillFile();
+  SpillFile(const SpillFile&) = delete;
+  SpillFile& operator=(const SpillFile&) = delete;
+
+  absl::Status Append(const void* data, size_t size);
+  // Writes out what Append() buffered; ReadAt() sees only flushed bytes.
+  absl::Status Flush();
+  // Reads exactly `size` bytes at `offset`.
+  absl::Status ReadAt(uint64_t offset, void* out, size_t size) const;
+  // Bytes appended so far.
+  uint64_t size() const { return size_; }
+
+ private:
+  SpillFile(int fd, std::string dir) : fd_(fd), dir_(std::move(dir)) {}
+
+  int fd_;
+  std::string dir_;
+  std::vector<char> buffer_;
+  uint64_t size_ = 0;
+};
+
+// SortedRuns<Record>
+//
+// An external sort of trivially copyable records ordered by operator<.
+// Records are buffered up to `memory_bytes`; a full buffer is sorted and
+// written out as a run. Merge() visits every record in ascending order,
+// reading all runs at once through buffers that share `memory_bytes`. With
+// no run spilled it sorts in memory and touches no disk.
+template <typename Record>
+class SortedRuns {
+  static_assert(std::is_trivially_copyable_v<Record>);
+
+ public:
+  static absl::StatusOr<std::unique_ptr<SortedRuns>> Create(
+      const std::string& dir, size_t memory_bytes) {
+    NEARDUP_ASSIGN_OR_RETURN(std::unique_ptr<SpillFile> file,
+                             SpillFile::Create(dir));
+    return std::unique_ptr<SortedRuns>(
+        new SortedRuns(std::move(file), memory_bytes));
+  }
+
+  absl::Status Add(const Record& record) {
+    buffer_.push_back(record);
+    if (buffer_.size() >= capacity_) return Spill();
+    return absl::OkStatus();
+  }
+
+  // Visits every record added, ascending. Call once, after the last Add().
+  absl::Status Merge(absl::FunctionRef<void(const Record&)> visit) {
+    if (runs_.empty()) {
+      std::sort(buffer_.begin(), buffer_.end());
+      for (const Record& r : buffer_) visit(r);
+      buffer_ = {};
+      return absl::OkStatus();
+    }
+    if (!buffer_.empty()) NEARDUP_RETURN_IF_ERROR(Spill());
+    buffer_ = {};
+    NEARDUP_RETURN_IF_ERROR(file_->Flush());
+    const size_t per_run = std::max<size_t>(1024, capacity_ / runs_.size());
+    struct Reader {
+      uint64_t next = 0;       // record index in the file
+      uint64_t remaining = 0;  // records of the run not yet read
+      std::vector<Record> records;
+      size_t position = 0;
+    };
+    std::vector<Reader> readers(runs_.size());
+    const auto refill = [&](Reader& r) -> absl::Status {
+      const size_t count = static_cast<size_t>(
+          std::min<uint64_t>(r.remaining, static_cast<uint64_t>(per_run)));
+      r.records.resize(count);
+      r.position = 0;
+      NEARDUP_RETURN_IF_ERROR(file_->ReadAt(
+          r.next * sizeof(Record), r.records.data(), count * sizeof(Record)));
+      r.next += count;
+      r.remaining -= count;
+      return absl::OkStatus();
+    };
+    using Head = std::pair<Record, size_t>;  // smallest unread record, run
+    const auto greater = [](const Head& x, const Head& y) {
+      if (y.first < x.first) return true;
+      if (x.first < y.first) return false;
+      return x.second > y.second;
+    };
+    std::priority_queue<Head, std::vector<Head>, decltype(greater)> heads(
+        greater);
+    for (size_t i = 0; i < runs_.size(); ++i) {
+      readers[i].next = runs_[i].first;
+      readers[i].remaining = runs_[i].second;
+      NEARDUP_RETURN_IF_ERROR(refill(readers[i]));
+      heads.emplace(readers[i].records[0], i);
+    }
+    while (!heads.empty()) {
+      const auto [record, run] = heads.top();
+      heads.pop();
+      visit(record);
+      Reader& r = readers[run];
+      if (++r.position == r.records.size()) {
+        if (r.remaining == 0) continue;
+        NEARDUP_RETURN_IF_ERROR(refill(r));
+      }
+      heads.emplace(r.records[r.position], run);
+    }
+    return absl::OkStatus();
+  }
+
+  // Runs written to disk so far, and their bytes.
+  size_t runs() const { return runs_.size(); }
+  uint64_t spilled_bytes() const { return file_->size(); }
+
+ private:
+  SortedRuns(std::unique_ptr<SpillFile> file, size_t memory_bytes)
+      : file_(std::move(file)),
+        capacity_(std::max<size_t>(1024, memory_bytes / sizeof(Record))) {
+    buffer_.reserve(capacity_);
+  }
+
+  absl::Status Spill() {
+    std::sort(buffer_.begin(), buffer_.end());
+    runs_.emplace_back(file_->size() / sizeof(Record), buffer_.size());
+    NEARDUP_RETURN_IF_ERROR(
+        file_->Append(buffer_.data(), buffer_.size() * sizeof(Record)));
+    buffer_.clear();
+    return absl::OkStatus();
+  }
+
+  std::unique_ptr<SpillFile> file_;
+  size_t capacity_;  // records held before a run is written
+  std::vector<Record> buffer_;
+  std::vector<std::pair<uint64_t, uint64_t>> runs_;  // first record, count
+};
+
+// DocumentStore
+//
+// Documents appended as they stream by (id, text, date, source; not the
+// JSON line), read back by their position in the input. Memory: 8 bytes
+// per document.
+class DocumentStore {
+ public:
+  static absl::StatusOr<std::unique_ptr<DocumentStore>> Create(
+      const std::string& dir);
+
+  absl::Status Add(const Document& document);
+  // Call after the last Add() and before Get().
+  absl::Status Finish() { return file_->Flush(); }
+  absl::StatusOr<Document> Get(uint32_t index) const;
+  size_t size() const { return offsets_.size(); }
+  uint64_t bytes() const { return file_->size(); }
+
+ private:
+  explicit DocumentStore(std::unique_ptr<SpillFile> file)
+      : file_(std::move(file)) {}
+
+  std::unique_ptr<SpillFile> file_;
+  std::vector<uint64_t> offsets_;
+};
+
+}  // namespace neardup
+
+#endif  // NEARDUP_IO_SPILL_H_
