@@ -10,9 +10,11 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -31,6 +33,7 @@
 #include "engine/options.h"
 #include "engine/report.h"
 #include "engine/scan.h"
+#include "engine/stream_scan.h"
 #include "eval/evaluate.h"
 #include "eval/gold.h"
 #include "io/json_writer.h"
@@ -99,6 +102,13 @@ ABSL_FLAG(int, examples, 10,
           "eval: how many of the worst false positives and false negatives "
           "to list per level.");
 ABSL_FLAG(std::string, format, "table", "eval: table (for a person) or json.");
+ABSL_FLAG(std::string, memory, "",
+          "scan: stream a corpus larger than memory within this budget "
+          "(bytes, 500M, 2G, or 10% of physical memory), with scratch files "
+          "in --tmp_dir. Document level only (--level=document).");
+ABSL_FLAG(std::string, tmp_dir, "",
+          "Directory for scratch files with --memory; default $TMPDIR, else "
+          "/tmp. Needs about the corpus size free.");
 
 namespace neardup {
 namespace {
@@ -286,13 +296,12 @@ absl::StatusOr<ScanResult> ScanWithProgress(const Corpus& corpus,
   return Scan(corpus.documents, options);
 }
 
-void DescribeRead(const Corpus& corpus, Summary& summary) {
-  const ReadReport& r = corpus.report;
+void DescribeRead(size_t documents, const ReadReport& r, Summary& summary) {
   summary.Line(absl::StrFormat(
       "neardup: %d documents read from %d files (%.1f MB); %d lines skipped, "
       "%d documents with invalid UTF-8 repaired",
-      corpus.documents.size(), r.files, static_cast<double>(r.bytes) / 1e6,
-      r.skipped, r.repaired_documents));
+      documents, r.files, static_cast<double>(r.bytes) / 1e6, r.skipped,
+      r.repaired_documents));
   for (const std::string& reason : r.skip_reasons) {
     summary.Line(absl::StrCat("  skipped ", reason));
   }
@@ -331,7 +340,7 @@ absl::StatusOr<Corpus> Read(const std::vector<std::string>& paths,
                             Summary& summary) {
   NEARDUP_ASSIGN_OR_RETURN(Corpus corpus,
                            ReadCorpus(paths, ReadOptionsFromFlags()));
-  DescribeRead(corpus, summary);
+  DescribeRead(corpus.documents.size(), corpus.report, summary);
   return corpus;
 }
 
@@ -344,6 +353,70 @@ absl::Status RunScan(const std::vector<std::string>& paths,
   NEARDUP_RETURN_IF_ERROR(WriteOutput(absl::GetFlag(FLAGS_output),
                                       ReportJsonLines(scan, corpus.documents)));
   DescribeScan(scan, options, summary);
+  summary.Print();
+  return absl::OkStatus();
+}
+
+// scan --memory: the streaming document-level scan; the report is written a
+// cluster at a time, its documents read back from the scratch store.
+absl::Status RunStreamScan(const std::vector<std::string>& paths,
+                           EngineOptions options) {
+  Summary summary;
+  SpillOptions spill;
+  const uint64_t physical = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                            static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
+  NEARDUP_ASSIGN_OR_RETURN(
+      spill.memory_bytes,
+      ParseMemoryBudget(absl::GetFlag(FLAGS_memory), physical));
+  spill.tmp_dir = absl::GetFlag(FLAGS_tmp_dir);
+  if (spill.tmp_dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    spill.tmp_dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  }
+  ReadOptions read_options = ReadOptionsFromFlags();
+  read_options.whole_files = false;
+  read_options.keep_json = false;
+  NEARDUP_ASSIGN_OR_RETURN(std::unique_ptr<DocumentStream> input,
+                           DocumentStream::Open(paths, read_options));
+  std::optional<ProgressLine> line;
+  if (WantProgress()) {
+    line.emplace(0);
+    options.progress = [&line](const Progress& p) { line->Update(p); };
+  }
+  NEARDUP_ASSIGN_OR_RETURN(const StreamScanResult result,
+                           ScanStream(*input, options, spill));
+  line.reset();
+  const std::string output_path = absl::GetFlag(FLAGS_output);
+  std::ofstream file;
+  if (!output_path.empty()) file.open(output_path, std::ios::binary);
+  std::ostream& out = output_path.empty() ? std::cout : file;
+  std::vector<Document> documents;
+  std::vector<const Document*> pointers;
+  for (const Cluster& c : result.scan.clusters) {
+    documents.clear();
+    for (const Member& m : c.members) {
+      NEARDUP_ASSIGN_OR_RETURN(Document d, result.documents->Get(m.doc));
+      documents.push_back(std::move(d));
+    }
+    pointers.clear();
+    for (const Document& d : documents) pointers.push_back(&d);
+    out << ClusterJsonLine(c, pointers);
+  }
+  out.flush();
+  if (!out) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        output_path.empty() ? "stdout" : output_path, ": cannot write"));
+  }
+  DescribeRead(result.scan.stats.documents, result.read, summary);
+  DescribeScan(result.scan, options, summary);
+  const SpillStats& s = result.spill;
+  summary.Line(absl::StrFormat(
+      "  streamed within %.0f MB: %d batches, %d sorted runs of band keys, "
+      "%.1f MB of scratch files in %s; %d candidate components verified "
+      "(largest: %d distinct texts)",
+      static_cast<double>(spill.memory_bytes) / 1e6, s.batches, s.band_runs,
+      static_cast<double>(s.scratch_bytes) / 1e6, spill.tmp_dir, s.components,
+      s.largest_component));
   summary.Print();
   return absl::OkStatus();
 }
@@ -469,6 +542,10 @@ int Main(int argc, char** argv) {
     std::cerr << "neardup: --progress must be on, off or auto\n";
     return 1;
   }
+  if (!absl::GetFlag(FLAGS_memory).empty() && command != "scan") {
+    std::cerr << "neardup: --memory works with scan only so far\n";
+    return 1;
+  }
   if (command == "eval") {
     const std::string format = absl::GetFlag(FLAGS_format);
     const char* problem =
@@ -495,7 +572,9 @@ int Main(int argc, char** argv) {
   absl::Status status = command == "clean"     ? RunClean(paths, *options)
                         : command == "compare" ? RunCompare(paths, *options)
                         : command == "eval"    ? RunEval(paths, *options)
-                                               : RunScan(paths, *options);
+                        : !absl::GetFlag(FLAGS_memory).empty()
+                            ? RunStreamScan(paths, *options)
+                            : RunScan(paths, *options);
   if (!status.ok()) {
     std::cerr << "neardup: " << status.message() << "\n";
     return 2;

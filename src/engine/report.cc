@@ -1,5 +1,7 @@
 #include "engine/report.h"
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "io/json_writer.h"
@@ -14,8 +16,7 @@ void AppendNumber(std::string& out, double value) {
 }
 
 void AppendMember(std::string& out, const Cluster& cluster,
-                  const Member& member, absl::Span<const Document> documents) {
-  const Document& doc = documents[member.doc];
+                  const Member& member, const Document& doc) {
   out.append("{\"doc\":");
   AppendJsonString(out, doc.id);
   absl::StrAppend(&out, ",\"start\":", member.start, ",\"end\":", member.end);
@@ -44,23 +45,34 @@ void AppendOptionalDoc(std::string& out, const std::optional<uint32_t>& doc,
 
 }  // namespace
 
+std::string ClusterJsonLine(
+    const Cluster& c, absl::Span<const Document* const> member_documents) {
+  std::string out;
+  absl::StrAppend(
+      &out, "{\"level\":\"", LevelName(c.level), "\",\"cluster\":", c.id,
+      ",\"boilerplate\":", c.boilerplate ? "true" : "false", ",\"canonical\":");
+  AppendMember(out, c, c.members[c.canonical], *member_documents[c.canonical]);
+  out.append(",\"reason\":");
+  AppendJsonString(out, c.reason);
+  out.append(",\"members\":[");
+  for (size_t i = 0; i < c.members.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    AppendMember(out, c, c.members[i], *member_documents[i]);
+  }
+  out.append("]}\n");
+  return out;
+}
+
 std::string ReportJsonLines(const ScanResult& scan,
                             absl::Span<const Document> documents) {
   std::string out;
+  std::vector<const Document*> member_documents;
   for (const Cluster& c : scan.clusters) {
-    absl::StrAppend(&out, "{\"level\":\"", LevelName(c.level),
-                    "\",\"cluster\":", c.id,
-                    ",\"boilerplate\":", c.boilerplate ? "true" : "false",
-                    ",\"canonical\":");
-    AppendMember(out, c, c.members[c.canonical], documents);
-    out.append(",\"reason\":");
-    AppendJsonString(out, c.reason);
-    out.append(",\"members\":[");
-    for (size_t i = 0; i < c.members.size(); ++i) {
-      if (i > 0) out.push_back(',');
-      AppendMember(out, c, c.members[i], documents);
+    member_documents.clear();
+    for (const Member& m : c.members) {
+      member_documents.push_back(&documents[m.doc]);
     }
-    out.append("]}\n");
+    out.append(ClusterJsonLine(c, member_documents));
   }
   for (const Overlap& o : scan.overlaps) {
     out.append("{\"level\":\"overlap\",\"docs\":[");

@@ -33,6 +33,11 @@
 
 namespace neardup {
 
+// One cluster's line, ending in '\n'; `member_documents[i]` is the document
+// of cluster.members[i] (for a caller whose documents are not in memory).
+std::string ClusterJsonLine(const Cluster& cluster,
+                            absl::Span<const Document* const> member_documents);
+
 // One line per cluster, then one per overlap, each ending in '\n'.
 std::string ReportJsonLines(const ScanResult& scan,
                             absl::Span<const Document> documents);

@@ -12,6 +12,7 @@
 #include "base/status_macros.h"
 #include "canonical/canonical.h"
 #include "cluster/cluster.h"
+#include "engine/build_cluster.h"
 #include "engine/fingerprint.h"
 #include "minhash/minhash.h"
 #include "shingle/shingle.h"
@@ -171,43 +172,29 @@ Cluster MakeCluster(Level level, const std::vector<uint32_t>& item_ids,
                     const std::vector<Item>& items,
                     absl::Span<const Document> documents,
                     CanonicalPolicy policy, bool boilerplate) {
-  Cluster cluster;
-  cluster.level = level;
-  cluster.boilerplate = boilerplate;
-  const size_t n = item_ids.size();
-  std::vector<CanonicalCandidate> candidates(n);
-  for (size_t i = 0; i < n; ++i) {
-    const Item& item = items[item_ids[i]];
-    cluster.members.push_back(
+  std::vector<Member> members;
+  std::vector<std::string> dates;
+  for (const uint32_t id : item_ids) {
+    const Item& item = items[id];
+    members.push_back(
         Member{item.doc, item.start, item.end, item.normalized_length, 1.0});
-    candidates[i].length = item.normalized_length;
-    candidates[i].date = documents[item.doc].date;
+    dates.push_back(documents[item.doc].date);
   }
   if (boilerplate) {
-    cluster.canonical = 0;
+    Cluster cluster;
+    cluster.level = level;
+    cluster.boilerplate = true;
+    cluster.members = std::move(members);
     cluster.reason =
         absl::StrCat("boilerplate: identical after normalization in ",
                      DistinctDocs(items, item_ids),
                      " documents; the first occurrence stands for all");
     return cluster;
   }
-  if (policy == CanonicalPolicy::kCentral) {
-    for (size_t i = 0; i < n; ++i) {
-      double sum = 0;
-      for (size_t j = 0; j < n; ++j) {
-        if (i != j) sum += Similarity(items[item_ids[i]], items[item_ids[j]]);
-      }
-      candidates[i].centrality = sum / static_cast<double>(n - 1);
-    }
-  }
-  CanonicalChoice choice = ChooseCanonical(candidates, policy);
-  cluster.canonical = choice.index;
-  cluster.reason = std::move(choice.reason);
-  const Item& canonical = items[item_ids[choice.index]];
-  for (size_t i = 0; i < n; ++i) {
-    cluster.members[i].similarity = Similarity(items[item_ids[i]], canonical);
-  }
-  return cluster;
+  return BuildCluster(
+      level, std::move(members), dates, policy, [&](size_t i, size_t j) {
+        return Similarity(items[item_ids[i]], items[item_ids[j]]);
+      });
 }
 
 std::vector<Overlap> FindOverlaps(const std::vector<Cluster>& clusters,

@@ -195,7 +195,7 @@ class LineParser {
 
 namespace {
 
-constexpr size_t kPieceBytes = size_t{4} << 20;
+constexpr size_t kPieceBytes = size_t{1} << 20;
 
 // Bytes already in memory (a whole file), handed over in one piece.
 class MemorySource : public internal::ByteSource {

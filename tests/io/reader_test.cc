@@ -181,7 +181,7 @@ absl::StatusOr<std::vector<Document>> Stream(
   return all;
 }
 
-// Lines longer in total than the reader's 4 MB pieces, so that lines cross
+// Lines longer in total than the reader's 1 MB pieces, so that lines cross
 // piece boundaries; gzip-compressed in two members.
 TEST(DocumentStreamTest, BatchesMatchWholeReadAcrossPiecesAndGzipMembers) {
   TempDir dir;

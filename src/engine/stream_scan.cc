@@ -1,0 +1,562 @@
+#include "engine/stream_scan.h"
+
+#include <algorithm>
+#include <mutex>
+#include <numeric>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "base/parallel.h"
+#include "base/status_macros.h"
+#include "cluster/cluster.h"
+#include "engine/build_cluster.h"
+#include "engine/fingerprint.h"
+#include "lsh/lsh.h"
+#include "minhash/minhash.h"
+#include "shingle/shingle.h"
+
+namespace neardup {
+namespace {
+
+using Pair = std::pair<uint32_t, uint32_t>;
+
+// A document with at least one token after normalization.
+struct Item {
+  uint64_t exact_key = 0;
+  uint32_t doc = 0;
+  uint32_t normalized_length = 0;
+};
+
+// One band key of one distinct text, ordered as lsh/lsh.h orders a band.
+struct BandEntry {
+  uint32_t band;
+  uint32_t group;
+  uint64_t key;
+  bool operator<(const BandEntry& o) const {
+    if (band != o.band) return band < o.band;
+    if (key != o.key) return key < o.key;
+    return group < o.group;
+  }
+};
+
+void Report(const EngineOptions& options, absl::string_view stage,
+            size_t done) {
+  if (options.progress) options.progress({stage, done, 0});
+}
+
+// The first error of parallel tasks, each writing only its own slot.
+absl::Status FirstError(const std::vector<absl::Status>& statuses) {
+  for (const absl::Status& s : statuses) {
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// Identical texts grouped: group g's first item is first_item[g]; groups are
+// numbered in the order of their first items, as Scan() numbers them.
+struct Groups {
+  std::vector<uint32_t> of_item;
+  std::vector<uint32_t> first_item;
+  std::vector<uint32_t> offsets;  // items of group g: items[offsets[g]...]
+  std::vector<uint32_t> items;    // ascending within a group
+
+  absl::Span<const uint32_t> Members(uint32_t g) const {
+    return absl::MakeConstSpan(items.data() + offsets[g],
+                               offsets[g + 1] - offsets[g]);
+  }
+};
+
+Groups GroupIdentical(const std::vector<Item>& items) {
+  const uint32_t n = static_cast<uint32_t>(items.size());
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    const Item& a = items[x];
+    const Item& b = items[y];
+    if (a.exact_key != b.exact_key) return a.exact_key < b.exact_key;
+    if (a.normalized_length != b.normalized_length) {
+      return a.normalized_length < b.normalized_length;
+    }
+    return x < y;
+  });
+  Groups groups;
+  groups.of_item.assign(n, 0);
+  // Mark each run's first item, number the marks in item order, and give
+  // every item its run's number.
+  std::vector<uint32_t> run_first(n);
+  for (uint32_t begin = 0; begin < n;) {
+    uint32_t end = begin + 1;
+    const Item& first = items[order[begin]];
+    while (end < n && items[order[end]].exact_key == first.exact_key &&
+           items[order[end]].normalized_length == first.normalized_length) {
+      ++end;
+    }
+    for (uint32_t i = begin; i < end; ++i) run_first[order[i]] = order[begin];
+    begin = end;
+  }
+  order = {};
+  std::vector<uint32_t> number(n, 0);
+  for (uint32_t item = 0; item < n; ++item) {
+    if (run_first[item] == item) {
+      number[item] = static_cast<uint32_t>(groups.first_item.size());
+      groups.first_item.push_back(item);
+    }
+  }
+  const size_t count = groups.first_item.size();
+  groups.offsets.assign(count + 1, 0);
+  for (uint32_t item = 0; item < n; ++item) {
+    groups.of_item[item] = number[run_first[item]];
+    ++groups.offsets[groups.of_item[item] + 1];
+  }
+  for (size_t g = 0; g < count; ++g) groups.offsets[g + 1] += groups.offsets[g];
+  groups.items.resize(n);
+  std::vector<uint32_t> filled(groups.offsets.begin(),
+                               groups.offsets.end() - 1);
+  for (uint32_t item = 0; item < n; ++item) {
+    groups.items[filled[groups.of_item[item]]++] = item;
+  }
+  return groups;
+}
+
+uint32_t Find(std::vector<uint32_t>& parent, uint32_t x) {
+  while (parent[x] != x) {
+    parent[x] = parent[parent[x]];
+    x = parent[x];
+  }
+  return x;
+}
+
+template <typename Value>
+class StreamScanner {
+ public:
+  StreamScanner(const EngineOptions& options, const SpillOptions& spill,
+                const MinHasher& hasher, const LshParams& lsh)
+      : options_(options),
+        spill_(spill),
+        hasher_(hasher),
+        lsh_(lsh),
+        k_(static_cast<size_t>(hasher.num_perm())) {
+    document_options_ = options;
+    document_options_.level = Level::kDocument;
+  }
+
+  absl::StatusOr<StreamScanResult> Run(DocumentStream& input) {
+    NEARDUP_ASSIGN_OR_RETURN(result_.documents,
+                             DocumentStore::Create(spill_.tmp_dir));
+    NEARDUP_ASSIGN_OR_RETURN(signatures_, SpillFile::Create(spill_.tmp_dir));
+    NEARDUP_RETURN_IF_ERROR(Fingerprint(input));
+    result_.read = input.report();
+    ScanStats& stats = result_.scan.stats;
+    stats.document.lsh = lsh_;
+    stats.document.items = items_.size();
+    groups_ = GroupIdentical(items_);
+    stats.document.distinct = groups_.first_item.size();
+    NEARDUP_ASSIGN_OR_RETURN(std::vector<Pair> pairs, Candidates());
+    NEARDUP_RETURN_IF_ERROR(VerifyAndCluster(pairs));
+    result_.spill.scratch_bytes = result_.documents->bytes() +
+                                  signatures_->size() +
+                                  result_.spill.scratch_bytes;
+    return std::move(result_);
+  }
+
+ private:
+  // Pass 1: read, fingerprint, sign; store documents and signatures.
+  absl::Status Fingerprint(DocumentStream& input) {
+    const size_t batch_bytes = static_cast<size_t>(std::clamp<uint64_t>(
+        spill_.memory_bytes / 16, uint64_t{1} << 20, uint64_t{256} << 20));
+    ScanStats& stats = result_.scan.stats;
+    std::vector<Document> batch;
+    std::vector<Value> signatures;
+    std::vector<uint64_t> keys;
+    std::vector<uint32_t> lengths;
+    for (;;) {
+      batch.clear();
+      NEARDUP_ASSIGN_OR_RETURN(const size_t n, input.Next(batch_bytes, batch));
+      if (n == 0) break;
+      if (stats.documents + n >= (uint64_t{1} << 32)) {
+        return absl::InvalidArgumentError(
+            "the streaming scan handles fewer than 2^32 documents");
+      }
+      ++result_.spill.batches;
+      signatures.resize(n * k_);
+      keys.resize(n);
+      lengths.resize(n);
+      ParallelFor(n, options_.threads, [&](size_t i) {
+        const DocumentFingerprint fp =
+            FingerprintDocument(batch[i].text, document_options_);
+        keys[i] = fp.exact_key;
+        lengths[i] = fp.normalized_length;
+        if (fp.normalized_length == 0) return;
+        const absl::Span<Value> out =
+            absl::MakeSpan(signatures.data() + i * k_, k_);
+        if constexpr (sizeof(Value) == 4) {
+          hasher_.SignInto32(fp.shingles, out);
+        } else {
+          hasher_.SignInto(fp.shingles, out);
+        }
+      });
+      for (size_t i = 0; i < n; ++i) {
+        NEARDUP_RETURN_IF_ERROR(result_.documents->Add(batch[i]));
+        const uint32_t doc = static_cast<uint32_t>(stats.documents++);
+        if (lengths[i] == 0) {
+          ++stats.empty_documents;
+          continue;
+        }
+        items_.push_back(Item{keys[i], doc, lengths[i]});
+        NEARDUP_RETURN_IF_ERROR(signatures_->Append(signatures.data() + i * k_,
+                                                    k_ * sizeof(Value)));
+      }
+      Report(options_, "fingerprint", stats.documents);
+    }
+    NEARDUP_RETURN_IF_ERROR(result_.documents->Finish());
+    return signatures_->Flush();
+  }
+
+  absl::Status ReadSignature(uint32_t item, Value* out) const {
+    return signatures_->ReadAt(uint64_t{item} * k_ * sizeof(Value), out,
+                               k_ * sizeof(Value));
+  }
+
+  // Passes 2 and 3: band keys of each distinct text into sorted runs, then
+  // buckets paired and pruned as lsh/lsh.h does. Sorted, unique group pairs.
+  absl::StatusOr<std::vector<Pair>> Candidates() {
+    Report(options_, "documents: band keys", 0);
+    NEARDUP_ASSIGN_OR_RETURN(
+        auto runs,
+        SortedRuns<BandEntry>::Create(
+            spill_.tmp_dir, static_cast<size_t>(spill_.memory_bytes / 4)));
+    constexpr size_t kChunk = 4096;
+    std::vector<Value> chunk(kChunk * k_);
+    for (size_t begin = 0; begin < items_.size(); begin += kChunk) {
+      const size_t count = std::min(kChunk, items_.size() - begin);
+      NEARDUP_RETURN_IF_ERROR(signatures_->ReadAt(begin * k_ * sizeof(Value),
+                                                  chunk.data(),
+                                                  count * k_ * sizeof(Value)));
+      for (size_t i = 0; i < count; ++i) {
+        const uint32_t item = static_cast<uint32_t>(begin + i);
+        const uint32_t group = groups_.of_item[item];
+        if (groups_.first_item[group] != item) continue;
+        for (int band = 0; band < lsh_.bands; ++band) {
+          const Value* values =
+              chunk.data() + i * k_ + static_cast<size_t>(band * lsh_.rows);
+          NEARDUP_RETURN_IF_ERROR(
+              runs->Add(BandEntry{static_cast<uint32_t>(band), group,
+                                  BandKey(values, lsh_.rows, band)}));
+        }
+      }
+    }
+    Report(options_, "documents: candidates", 0);
+    LevelStats& stats = result_.scan.stats.document;
+    const size_t needed = AgreementNeeded(
+        EstimateFloor(options_.document.threshold, hasher_.num_perm()),
+        hasher_.num_perm());
+    const size_t pair_capacity =
+        std::max<size_t>(1 << 16, spill_.memory_bytes / 8 / sizeof(Pair));
+    std::vector<Pair> pairs;
+    std::vector<uint32_t> bucket;
+    std::vector<uint32_t> positions;
+    std::vector<Value> bucket_signatures;
+    absl::Status status;
+    const auto flush_bucket = [&] {
+      if (bucket.size() < 2 || !status.ok()) return;
+      const size_t m = bucket.size();
+      bucket_signatures.resize(m * k_);
+      for (size_t i = 0; i < m && status.ok(); ++i) {
+        status = ReadSignature(groups_.first_item[bucket[i]],
+                               bucket_signatures.data() + i * k_);
+      }
+      if (!status.ok()) return;
+      positions.resize(m);
+      std::iota(positions.begin(), positions.end(), 0u);
+      const bool oversized = ForEachBucketPair(
+          positions, options_.max_bucket, [&](uint32_t i, uint32_t j) {
+            ++stats.candidates;
+            if (!AgreeAtLeast(bucket_signatures.data() + size_t{i} * k_,
+                              bucket_signatures.data() + size_t{j} * k_, k_,
+                              needed)) {
+              ++stats.pruned;
+              return;
+            }
+            pairs.emplace_back(bucket[i], bucket[j]);
+          });
+      if (oversized) ++stats.oversized_buckets;
+      if (pairs.size() >= pair_capacity) {
+        std::sort(pairs.begin(), pairs.end());
+        pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+        if (pairs.size() >= pair_capacity / 2) {
+          status = absl::ResourceExhaustedError(absl::StrCat(
+              "more than ", pairs.size(),
+              " candidate document pairs do not fit in an eighth of --memory; "
+              "raise --memory or --doc_threshold"));
+        }
+      }
+    };
+    BandEntry current{0, 0, 0};
+    bool started = false;
+    NEARDUP_RETURN_IF_ERROR(runs->Merge([&](const BandEntry& e) {
+      if (!started || e.band != current.band || e.key != current.key) {
+        flush_bucket();
+        bucket.clear();
+        current = e;
+        started = true;
+      }
+      bucket.push_back(e.group);
+    }));
+    flush_bucket();
+    NEARDUP_RETURN_IF_ERROR(status);
+    result_.spill.band_runs = runs->runs();
+    result_.spill.scratch_bytes += runs->spilled_bytes();
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    return pairs;
+  }
+
+  // The documents of `groups` (ascending) shingled, read from the store.
+  absl::StatusOr<std::vector<std::vector<uint64_t>>> ShingleGroups(
+      absl::Span<const uint32_t> groups) const {
+    std::vector<std::vector<uint64_t>> sets;
+    for (const uint32_t g : groups) {
+      NEARDUP_ASSIGN_OR_RETURN(
+          const Document doc,
+          result_.documents->Get(items_[groups_.first_item[g]].doc));
+      sets.push_back(FingerprintDocument(doc.text, document_options_).shingles);
+    }
+    return sets;
+  }
+
+  // One cluster of the items of `cluster_groups`; `similarity(x, y)` for
+  // two of those groups.
+  absl::StatusOr<Cluster> MakeDocumentCluster(
+      absl::Span<const uint32_t> cluster_groups,
+      absl::FunctionRef<double(uint32_t, uint32_t)> group_similarity) const {
+    std::vector<uint32_t> members;
+    for (const uint32_t g : cluster_groups) {
+      const absl::Span<const uint32_t> items = groups_.Members(g);
+      members.insert(members.end(), items.begin(), items.end());
+    }
+    std::sort(members.begin(), members.end());
+    std::vector<Member> cluster_members;
+    std::vector<std::string> dates;
+    for (const uint32_t item : members) {
+      NEARDUP_ASSIGN_OR_RETURN(const Document doc,
+                               result_.documents->Get(items_[item].doc));
+      cluster_members.push_back(Member{items_[item].doc, 0,
+                                       static_cast<uint32_t>(doc.text.size()),
+                                       items_[item].normalized_length, 1.0});
+      dates.push_back(doc.date);
+    }
+    return BuildCluster(Level::kDocument, std::move(cluster_members), dates,
+                        options_.document.canonical, [&](size_t i, size_t j) {
+                          const uint32_t x = groups_.of_item[members[i]];
+                          const uint32_t y = groups_.of_item[members[j]];
+                          return x == y ? 1.0 : group_similarity(x, y);
+                        });
+  }
+
+  // Pass 4: per connected component of candidates, exact verification and
+  // clustering; then clusters of identical texts that joined no other.
+  absl::Status VerifyAndCluster(const std::vector<Pair>& pairs) {
+    Report(options_, "documents: verification", 0);
+    const size_t num_groups = groups_.first_item.size();
+    std::vector<uint32_t> parent(num_groups);
+    std::iota(parent.begin(), parent.end(), 0u);
+    for (const auto& [a, b] : pairs) {
+      const uint32_t x = Find(parent, a);
+      const uint32_t y = Find(parent, b);
+      if (x != y) parent[std::max(x, y)] = std::min(x, y);
+    }
+    // Pairs by component (its smallest group), in (a, b) order within.
+    std::vector<uint32_t> by_component(pairs.size());
+    std::iota(by_component.begin(), by_component.end(), 0u);
+    std::vector<uint32_t> root(pairs.size());
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      root[i] = Find(parent, pairs[i].first);
+    }
+    std::stable_sort(by_component.begin(), by_component.end(),
+                     [&](uint32_t x, uint32_t y) { return root[x] < root[y]; });
+    std::vector<std::pair<size_t, size_t>> components;  // [begin, end)
+    for (size_t i = 0; i < by_component.size(); ++i) {
+      if (i == 0 || root[by_component[i]] != root[by_component[i - 1]]) {
+        components.emplace_back(i, i + 1);
+      } else {
+        components.back().second = i + 1;
+      }
+    }
+    parent = {};
+    result_.spill.components = components.size();
+
+    std::vector<std::vector<Cluster>> found(components.size());
+    std::vector<size_t> verified(components.size(), 0);
+    std::vector<size_t> sizes(components.size(), 0);
+    std::vector<absl::Status> statuses(components.size());
+    std::vector<uint8_t> clustered(num_groups, 0);
+    const double threshold = options_.document.threshold;
+    ParallelFor(components.size(), options_.threads, [&](size_t c) {
+      const auto [begin, end] = components[c];
+      std::vector<uint32_t> groups;
+      for (size_t i = begin; i < end; ++i) {
+        groups.push_back(pairs[by_component[i]].first);
+        groups.push_back(pairs[by_component[i]].second);
+      }
+      std::sort(groups.begin(), groups.end());
+      groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+      sizes[c] = groups.size();
+      const auto local = [&](uint32_t g) {
+        return static_cast<uint32_t>(
+            std::lower_bound(groups.begin(), groups.end(), g) - groups.begin());
+      };
+      absl::StatusOr<std::vector<std::vector<uint64_t>>> sets =
+          ShingleGroups(groups);
+      if (!sets.ok()) {
+        statuses[c] = sets.status();
+        return;
+      }
+      std::vector<ShingleSet> spans(sets->begin(), sets->end());
+      std::vector<Pair> local_pairs;
+      for (size_t i = begin; i < end; ++i) {
+        const Pair& p = pairs[by_component[i]];
+        local_pairs.emplace_back(local(p.first), local(p.second));
+      }
+      const std::vector<SimilarPair> edges =
+          VerifyCandidates(local_pairs, spans, threshold, /*threads=*/1);
+      verified[c] = edges.size();
+      for (const std::vector<uint32_t>& members :
+           ClusterWithoutChaining(spans, edges, threshold)) {
+        std::vector<uint32_t> cluster_groups;
+        for (const uint32_t m : members) {
+          cluster_groups.push_back(groups[m]);
+          clustered[groups[m]] = 1;
+        }
+        absl::StatusOr<Cluster> cluster =
+            MakeDocumentCluster(cluster_groups, [&](uint32_t x, uint32_t y) {
+              return Jaccard(spans[local(x)], spans[local(y)]);
+            });
+        if (!cluster.ok()) {
+          statuses[c] = cluster.status();
+          return;
+        }
+        found[c].push_back(*std::move(cluster));
+      }
+    });
+    NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
+    ScanStats& stats = result_.scan.stats;
+    std::vector<Cluster>& clusters = result_.scan.clusters;
+    for (size_t c = 0; c < components.size(); ++c) {
+      stats.document.verified += verified[c];
+      result_.spill.largest_component =
+          std::max(result_.spill.largest_component, sizes[c]);
+      for (Cluster& cluster : found[c]) clusters.push_back(std::move(cluster));
+    }
+    std::vector<uint32_t> identical;
+    for (uint32_t g = 0; g < num_groups; ++g) {
+      if (!clustered[g] && groups_.Members(g).size() >= 2) {
+        identical.push_back(g);
+      }
+    }
+    std::vector<absl::StatusOr<Cluster>> identical_clusters(identical.size());
+    ParallelFor(identical.size(), options_.threads, [&](size_t i) {
+      identical_clusters[i] =
+          MakeDocumentCluster(absl::MakeConstSpan(&identical[i], 1),
+                              [](uint32_t, uint32_t) { return 1.0; });
+    });
+    for (absl::StatusOr<Cluster>& cluster : identical_clusters) {
+      NEARDUP_RETURN_IF_ERROR(cluster.status());
+      clusters.push_back(*std::move(cluster));
+    }
+    std::sort(clusters.begin(), clusters.end(),
+              [](const Cluster& x, const Cluster& y) {
+                return x.members.front().doc < y.members.front().doc;
+              });
+    for (size_t i = 0; i < clusters.size(); ++i) {
+      clusters[i].id = static_cast<uint32_t>(i + 1);
+    }
+    stats.document.clusters = clusters.size();
+    return absl::OkStatus();
+  }
+
+  const EngineOptions& options_;
+  EngineOptions document_options_;
+  const SpillOptions& spill_;
+  const MinHasher& hasher_;
+  const LshParams lsh_;
+  const size_t k_;
+  StreamScanResult result_;
+  std::unique_ptr<SpillFile> signatures_;  // item i's at i * k_ values
+  std::vector<Item> items_;
+  Groups groups_;
+};
+
+}  // namespace
+
+absl::StatusOr<uint64_t> ParseMemoryBudget(absl::string_view text,
+                                           uint64_t physical_bytes) {
+  const auto invalid = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--memory must be bytes, a size such as 500M or 2G, or a share of "
+        "physical memory such as 10%; got \"",
+        text, "\""));
+  };
+  if (text.empty()) return invalid();
+  double scale = 1;
+  absl::string_view number = text;
+  switch (text.back()) {
+    case '%':
+      scale = static_cast<double>(physical_bytes) / 100;
+      break;
+    case 'K':
+    case 'k':
+      scale = 1024.0;
+      break;
+    case 'M':
+    case 'm':
+      scale = 1024.0 * 1024;
+      break;
+    case 'G':
+    case 'g':
+      scale = 1024.0 * 1024 * 1024;
+      break;
+    case 'T':
+    case 't':
+      scale = 1024.0 * 1024 * 1024 * 1024;
+      break;
+    default:
+      break;
+  }
+  if (scale != 1) number.remove_suffix(1);
+  double value = 0;
+  if (!absl::SimpleAtod(number, &value) || !(value > 0) ||
+      !(value * scale < 1.8e19)) {
+    return invalid();
+  }
+  const uint64_t bytes = static_cast<uint64_t>(value * scale);
+  if (bytes == 0) return invalid();
+  return bytes;
+}
+
+absl::StatusOr<StreamScanResult> ScanStream(DocumentStream& input,
+                                            const EngineOptions& options,
+                                            const SpillOptions& spill) {
+  NEARDUP_RETURN_IF_ERROR(options.Validate());
+  if (options.level != Level::kDocument) {
+    return absl::InvalidArgumentError(
+        "the streaming scan (--memory) looks for duplicate documents only; "
+        "run it with --level=document");
+  }
+  if (spill.memory_bytes < (uint64_t{16} << 20)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a memory budget of at least 16 MB is needed; got ",
+                     spill.memory_bytes, " bytes"));
+  }
+  NEARDUP_ASSIGN_OR_RETURN(const MinHasher hasher,
+                           MinHasher::Create(options.num_perm, options.seed));
+  NEARDUP_ASSIGN_OR_RETURN(const LshParams lsh,
+                           options.EffectiveLsh(options.document));
+  if (options.signature_bits == 32) {
+    return StreamScanner<uint32_t>(options, spill, hasher, lsh).Run(input);
+  }
+  return StreamScanner<uint64_t>(options, spill, hasher, lsh).Run(input);
+}
+
+}  // namespace neardup

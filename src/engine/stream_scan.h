@@ -1,0 +1,97 @@
+// engine/stream_scan.h: the document-level scan of a corpus larger than
+// memory, inside a memory budget, with scratch files in a directory.
+//
+// Why: news dumps and crawls run to tens or thousands of GB; Scan() holds
+// every document, shingle set and signature in memory. This scan streams the
+// input once and keeps per document only 32 bytes in memory:
+//   1. read a batch (DocumentStream), fingerprint and sign it on all
+//      threads; append the documents to a store and the signatures to a
+//      file in `tmp_dir`;
+//   2. group identical texts (in memory: exact key and length per document);
+//   3. write one LSH band key per band and distinct text into sorted runs
+//      (io/spill.h SortedRuns) and merge them: each bucket's members are
+//      paired as lsh/lsh.h does, and pairs whose signatures (read back from
+//      disk) fall below the estimate floor are dropped;
+//   4. split the surviving pairs into connected components; each component
+//      reads its documents back, shingles them, verifies its pairs exactly
+//      and clusters them without chaining (cluster/cluster.h), on all
+//      threads.
+// The clusters are the ones Scan() reports at the document level for the
+// same documents and options: same members, canonical, reasons and
+// similarities (tests/engine/stream_scan_test.cc checks it).
+//
+// Memory: about memory_bytes / 16 for a batch of text (and its fingerprints,
+// a few times its size), memory_bytes / 4 for band keys before a run is
+// written, memory_bytes / 8 for candidate pairs, and 32 bytes per document;
+// plus the documents of the component being verified on each thread. Disk:
+// about the corpus size (the document store) plus signatures and band keys.
+//
+// Passages are not looked for (kInvalidArgument unless the level is
+// kDocument): their band keys are ~30 times the documents', a next step.
+//
+// Example:
+//   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, read));
+//   NEARDUP_ASSIGN_OR_RETURN(StreamScanResult r,
+//                            ScanStream(*in, options, {500 << 20, "/tmp"}));
+//   for (const Cluster& c : r.scan.clusters) {
+//     NEARDUP_ASSIGN_OR_RETURN(Document d, r.documents->Get(c.members[0].doc));
+//   }
+
+#ifndef NEARDUP_ENGINE_STREAM_SCAN_H_
+#define NEARDUP_ENGINE_STREAM_SCAN_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "engine/options.h"
+#include "engine/scan.h"
+#include "io/reader.h"
+#include "io/spill.h"
+
+namespace neardup {
+
+struct SpillOptions {
+  uint64_t memory_bytes = uint64_t{1} << 30;  // at least 16 MB
+  std::string tmp_dir = "/tmp";
+};
+
+struct SpillStats {
+  size_t batches = 0;
+  size_t band_runs = 0;          // sorted runs of band keys written to disk
+  uint64_t scratch_bytes = 0;    // written to tmp_dir in all
+  size_t components = 0;         // groups of candidate pairs verified together
+  size_t largest_component = 0;  // distinct texts in the largest
+};
+
+struct StreamScanResult {
+  ScanResult scan;  // Member::doc is the position in the input
+  std::unique_ptr<DocumentStore> documents;  // every input document
+  ReadReport read;
+  SpillStats spill;
+};
+
+// ParseMemoryBudget()
+//
+// A budget as users write it: bytes ("800000000"), with a binary suffix
+// ("512K", "500M", "1.5G", "2T") or a share of `physical_bytes` ("10%").
+// kInvalidArgument, quoting `text`, for anything else or zero.
+absl::StatusOr<uint64_t> ParseMemoryBudget(absl::string_view text,
+                                           uint64_t physical_bytes);
+
+// ScanStream()
+//
+// Reads `input` to its end and returns the document clusters. Errors: those
+// of reading (with file and line), kInvalidArgument for bad options or a
+// level other than kDocument, kResourceExhausted when tmp_dir fills up or
+// the candidate pairs outgrow their share of the budget.
+absl::StatusOr<StreamScanResult> ScanStream(DocumentStream& input,
+                                            const EngineOptions& options,
+                                            const SpillOptions& spill);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_ENGINE_STREAM_SCAN_H_
