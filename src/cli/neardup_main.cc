@@ -265,6 +265,10 @@ class ProgressLine {
                               elapsed * (1 - share) / share);
       }
     }
+    if (p.total == 0 && p.done > 0) {  // streaming: the total is unknown
+      absl::StrAppendFormat(&line, " %d documents, %.0f/s", p.done,
+                            elapsed > 0 ? p.done / elapsed : 0.0);
+    }
     absl::StrAppendFormat(&line, " (%.0f s)", elapsed);
     std::cerr << "\r\033[K" << line << std::flush;
     shown_ = true;

@@ -45,7 +45,8 @@ absl::StatusOr<Level> ParseLevel(absl::string_view name);
 absl::string_view LevelName(Level level);
 
 // What a running Scan is doing, for a progress display. `total` is 0 when
-// the amount of work is not known ahead.
+// the amount of work is not known ahead (a streaming scan reports documents
+// done so far).
 struct Progress {
   absl::string_view stage;  // "fingerprint", "documents: candidates", ...
   size_t done = 0;

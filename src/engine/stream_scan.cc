@@ -22,6 +22,11 @@ namespace {
 
 using Pair = std::pair<uint32_t, uint32_t>;
 
+// Resident before any data: code, libraries, thread stacks, I/O buffers
+// (measured ~20 MB). The shares of the budget are taken from the rest.
+constexpr uint64_t kFixedBytes = uint64_t{24} << 20;
+constexpr uint64_t kMinimumBudget = uint64_t{64} << 20;
+
 // A document with at least one token after normalization.
 struct Item {
   uint64_t exact_key = 0;
@@ -137,7 +142,8 @@ class StreamScanner {
         spill_(spill),
         hasher_(hasher),
         lsh_(lsh),
-        k_(static_cast<size_t>(hasher.num_perm())) {
+        k_(static_cast<size_t>(hasher.num_perm())),
+        usable_(spill.memory_bytes - kFixedBytes) {
     document_options_ = options;
     document_options_.level = Level::kDocument;
   }
@@ -165,7 +171,7 @@ class StreamScanner {
   // Pass 1: read, fingerprint, sign; store documents and signatures.
   absl::Status Fingerprint(DocumentStream& input) {
     const size_t batch_bytes = static_cast<size_t>(std::clamp<uint64_t>(
-        spill_.memory_bytes / 16, uint64_t{1} << 20, uint64_t{256} << 20));
+        usable_ / 16, uint64_t{1} << 20, uint64_t{256} << 20));
     ScanStats& stats = result_.scan.stats;
     std::vector<Document> batch;
     std::vector<Value> signatures;
@@ -224,9 +230,8 @@ class StreamScanner {
   absl::StatusOr<std::vector<Pair>> Candidates() {
     Report(options_, "documents: band keys", 0);
     NEARDUP_ASSIGN_OR_RETURN(
-        auto runs,
-        SortedRuns<BandEntry>::Create(
-            spill_.tmp_dir, static_cast<size_t>(spill_.memory_bytes / 4)));
+        auto runs, SortedRuns<BandEntry>::Create(
+                       spill_.tmp_dir, static_cast<size_t>(usable_ / 4)));
     constexpr size_t kChunk = 4096;
     std::vector<Value> chunk(kChunk * k_);
     for (size_t begin = 0; begin < items_.size(); begin += kChunk) {
@@ -253,8 +258,9 @@ class StreamScanner {
         EstimateFloor(options_.document.threshold, hasher_.num_perm()),
         hasher_.num_perm());
     const size_t pair_capacity =
-        std::max<size_t>(1 << 16, spill_.memory_bytes / 8 / sizeof(Pair));
+        std::max<size_t>(1 << 16, usable_ / 8 / sizeof(Pair));
     std::vector<Pair> pairs;
+    pairs.reserve(pair_capacity);  // address space only until filled
     std::vector<uint32_t> bucket;
     std::vector<uint32_t> positions;
     std::vector<Value> bucket_signatures;
@@ -482,6 +488,7 @@ class StreamScanner {
   const MinHasher& hasher_;
   const LshParams lsh_;
   const size_t k_;
+  const uint64_t usable_;  // the budget less kFixedBytes
   StreamScanResult result_;
   std::unique_ptr<SpillFile> signatures_;  // item i's at i * k_ values
   std::vector<Item> items_;
@@ -544,9 +551,9 @@ absl::StatusOr<StreamScanResult> ScanStream(DocumentStream& input,
         "the streaming scan (--memory) looks for duplicate documents only; "
         "run it with --level=document");
   }
-  if (spill.memory_bytes < (uint64_t{16} << 20)) {
+  if (spill.memory_bytes < kMinimumBudget) {
     return absl::InvalidArgumentError(
-        absl::StrCat("a memory budget of at least 16 MB is needed; got ",
+        absl::StrCat("a memory budget of at least 64 MB is needed; got ",
                      spill.memory_bytes, " bytes"));
   }
   NEARDUP_ASSIGN_OR_RETURN(const MinHasher hasher,

@@ -47,9 +47,8 @@ absl::Status SpillFile::Append(const void* data, size_t size) {
   if (buffer_.size() + size > kWriteBuffer) {
     NEARDUP_RETURN_IF_ERROR(Flush());
   }
-  if (size > kWriteBuffer) {
-    buffer_.assign(bytes, bytes + size);
-    NEARDUP_RETURN_IF_ERROR(Flush());
+  if (size > kWriteBuffer) {  // written as it is, never copied
+    NEARDUP_RETURN_IF_ERROR(WriteAll(bytes, size));
   } else {
     buffer_.insert(buffer_.end(), bytes, bytes + size);
   }
@@ -58,17 +57,21 @@ absl::Status SpillFile::Append(const void* data, size_t size) {
 }
 
 absl::Status SpillFile::Flush() {
+  NEARDUP_RETURN_IF_ERROR(WriteAll(buffer_.data(), buffer_.size()));
+  buffer_.clear();
+  return absl::OkStatus();
+}
+
+absl::Status SpillFile::WriteAll(const char* bytes, size_t size) {
   size_t written = 0;
-  while (written < buffer_.size()) {
-    const ssize_t n =
-        write(fd_, buffer_.data() + written, buffer_.size() - written);
+  while (written < size) {
+    const ssize_t n = write(fd_, bytes + written, size - written);
     if (n < 0) {
       if (errno == EINTR) continue;
       return IoError(dir_, "cannot write a scratch file", errno);
     }
     written += static_cast<size_t>(n);
   }
-  buffer_.clear();
   return absl::OkStatus();
 }
 

@@ -64,10 +64,11 @@ class SpillFile {
 
  private:
   SpillFile(int fd, std::string dir) : fd_(fd), dir_(std::move(dir)) {}
+  absl::Status WriteAll(const char* bytes, size_t size);
 
   int fd_;
   std::string dir_;
-  std::vector<char> buffer_;
+  std::vector<char> buffer_;  // at most kWriteBuffer (1 MB)
   uint64_t size_ = 0;
 };
 

@@ -77,7 +77,7 @@ class StreamScanTest : public ::testing::TestWithParam<Case> {};
 // document clusters of the in-memory scan byte for byte.
 TEST_P(StreamScanTest, ReportsTheClustersOfTheInMemoryScan) {
   TempDir dir;
-  const std::string path = dir.Write("c.jsonl", Corpus(20000));
+  const std::string path = dir.Write("c.jsonl", Corpus(45000));
   EngineOptions options;
   options.level = Level::kDocument;
   options.signature_bits = GetParam().signature_bits;
@@ -89,20 +89,20 @@ TEST_P(StreamScanTest, ReportsTheClustersOfTheInMemoryScan) {
   ASSERT_TRUE(corpus.ok()) << corpus.status();
   const absl::StatusOr<ScanResult> expected = Scan(corpus->documents, options);
   ASSERT_TRUE(expected.ok()) << expected.status();
-  ASSERT_GT(expected->clusters.size(), 1500u);
+  ASSERT_GT(expected->clusters.size(), 3500u);
 
   ReadOptions read;
   read.whole_files = false;
   auto input = *DocumentStream::Open({path}, read);
   const absl::StatusOr<StreamScanResult> streamed =
-      ScanStream(*input, options, {uint64_t{16} << 20, dir.path()});
+      ScanStream(*input, options, {uint64_t{64} << 20, dir.path()});
   ASSERT_TRUE(streamed.ok()) << streamed.status();
   EXPECT_GE(streamed->spill.band_runs, 2u);
   EXPECT_EQ(StreamReport(*streamed),
             ReportJsonLines(*expected, corpus->documents));
   const ScanStats& a = expected->stats;
   const ScanStats& b = streamed->scan.stats;
-  EXPECT_EQ(b.documents, 20000u);
+  EXPECT_EQ(b.documents, 45000u);
   EXPECT_EQ(b.empty_documents, a.empty_documents);
   EXPECT_EQ(b.document.distinct, a.document.distinct);
   EXPECT_EQ(b.document.candidates, a.document.candidates);
@@ -126,9 +126,10 @@ TEST(StreamScanOptionsTest, PassagesAndTinyBudgetsAreRefused) {
                HasSubstr("--level=document")));
   EngineOptions documents;
   documents.level = Level::kDocument;
-  EXPECT_THAT(ScanStream(*input, documents, {1 << 20, dir.path()}).status(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("at least 16 MB")));
+  EXPECT_THAT(
+      ScanStream(*input, documents, {uint64_t{63} << 20, dir.path()}).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("at least 64 MB")));
   EXPECT_THAT(
       ScanStream(*input, documents, {1 << 30, dir.path() + "/none"}).status(),
       StatusIs(absl::StatusCode::kNotFound, HasSubstr("/none")));
