@@ -1,5 +1,7 @@
-// engine/build_cluster.h: turns a verified group of members into a Cluster
-// with its canonical member, the reason, and each member's similarity to it.
+// engine/build_cluster.h: what the in-memory and streaming scans share:
+// ordering texts so that identical ones are adjacent, and turning a verified
+// group of members into a Cluster with its canonical member, the reason, and
+// each member's similarity to it.
 //
 // Why: the in-memory scan and the streaming scan (engine/stream_scan.h) must
 // report a cluster the same way; they differ only in where shingle sets
@@ -13,7 +15,10 @@
 #ifndef NEARDUP_ENGINE_BUILD_CLUSTER_H_
 #define NEARDUP_ENGINE_BUILD_CLUSTER_H_
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -23,6 +28,27 @@
 #include "engine/scan.h"
 
 namespace neardup {
+
+// OrderByText()
+//
+// The indexes of `items` (anything with `exact_key` and `normalized_length`)
+// ordered so that identical texts are adjacent, each run in index order: the
+// grouping both scans do before LSH.
+template <typename Item>
+std::vector<uint32_t> OrderByText(const std::vector<Item>& items) {
+  std::vector<uint32_t> order(items.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    const Item& a = items[x];
+    const Item& b = items[y];
+    if (a.exact_key != b.exact_key) return a.exact_key < b.exact_key;
+    if (a.normalized_length != b.normalized_length) {
+      return a.normalized_length < b.normalized_length;
+    }
+    return x < y;
+  });
+  return order;
+}
 
 // BuildCluster()
 //

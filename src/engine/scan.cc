@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
-#include <numeric>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -99,17 +98,7 @@ LevelClusters ClusterLevel(const std::vector<Item>& items,
                            const EngineOptions& options, bool find_boilerplate,
                            LevelStats& stats) {
   LevelClusters result;
-  std::vector<uint32_t> order(items.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-    const Item& a = items[x];
-    const Item& b = items[y];
-    if (a.exact_key != b.exact_key) return a.exact_key < b.exact_key;
-    if (a.normalized_length != b.normalized_length) {
-      return a.normalized_length < b.normalized_length;
-    }
-    return x < y;
-  });
+  std::vector<uint32_t> order = OrderByText(items);
   std::vector<std::vector<uint32_t>> groups;
   for (size_t begin = 0; begin < order.size();) {
     size_t end = begin + 1;

@@ -75,17 +75,7 @@ struct Groups {
 
 Groups GroupIdentical(const std::vector<Item>& items) {
   const uint32_t n = static_cast<uint32_t>(items.size());
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-    const Item& a = items[x];
-    const Item& b = items[y];
-    if (a.exact_key != b.exact_key) return a.exact_key < b.exact_key;
-    if (a.normalized_length != b.normalized_length) {
-      return a.normalized_length < b.normalized_length;
-    }
-    return x < y;
-  });
+  std::vector<uint32_t> order = OrderByText(items);
   Groups groups;
   groups.of_item.assign(n, 0);
   // Mark each run's first item, number the marks in item order, and give
@@ -346,12 +336,12 @@ class StreamScanner {
     std::vector<Member> cluster_members;
     std::vector<std::string> dates;
     for (const uint32_t item : members) {
-      NEARDUP_ASSIGN_OR_RETURN(const Document doc,
-                               result_.documents->Get(items_[item].doc));
+      NEARDUP_ASSIGN_OR_RETURN(DocumentStore::Info info,
+                               result_.documents->GetInfo(items_[item].doc));
       cluster_members.push_back(Member{items_[item].doc, 0,
-                                       static_cast<uint32_t>(doc.text.size()),
+                                       static_cast<uint32_t>(info.text_bytes),
                                        items_[item].normalized_length, 1.0});
-      dates.push_back(doc.date);
+      dates.push_back(std::move(info.date));
     }
     return BuildCluster(Level::kDocument, std::move(cluster_members), dates,
                         options_.document.canonical, [&](size_t i, size_t j) {

@@ -111,6 +111,20 @@ absl::Status DocumentStore::Add(const Document& document) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<DocumentStore::Info> DocumentStore::GetInfo(
+    uint32_t index) const {
+  uint64_t lengths[4];
+  const uint64_t offset = offsets_.at(index);
+  NEARDUP_RETURN_IF_ERROR(file_->ReadAt(offset, lengths, sizeof(lengths)));
+  Info info;
+  info.text_bytes = lengths[1];
+  info.date.resize(lengths[2]);
+  NEARDUP_RETURN_IF_ERROR(
+      file_->ReadAt(offset + sizeof(lengths) + lengths[0] + lengths[1],
+                    info.date.data(), lengths[2]));
+  return info;
+}
+
 absl::StatusOr<Document> DocumentStore::Get(uint32_t index) const {
   uint64_t lengths[4];
   uint64_t offset = offsets_.at(index);

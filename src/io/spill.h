@@ -196,6 +196,12 @@ class DocumentStore {
   // Call after the last Add() and before Get().
   absl::Status Finish() { return file_->Flush(); }
   absl::StatusOr<Document> Get(uint32_t index) const;
+  // A document's text size and date, without reading its text.
+  struct Info {
+    uint64_t text_bytes = 0;
+    std::string date;
+  };
+  absl::StatusOr<Info> GetInfo(uint32_t index) const;
   size_t size() const { return offsets_.size(); }
   uint64_t bytes() const { return file_->size(); }
 

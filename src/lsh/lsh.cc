@@ -159,22 +159,6 @@ size_t AgreementNeeded(double min_estimate, int num_perm) {
       std::ceil(min_estimate * static_cast<double>(num_perm)));
 }
 
-bool ForEachBucketPair(absl::Span<const uint32_t> members, size_t max_bucket,
-                       absl::FunctionRef<void(uint32_t, uint32_t)> emit) {
-  const size_t size = members.size();
-  if (size > max_bucket) {
-    for (size_t i = 1; i < size; ++i) {
-      emit(members[0], members[i]);
-      if (i > 1) emit(members[i - 1], members[i]);
-    }
-    return true;
-  }
-  for (size_t i = 0; i < size; ++i) {
-    for (size_t j = i + 1; j < size; ++j) emit(members[i], members[j]);
-  }
-  return false;
-}
-
 double EstimateFloor(double threshold, int num_perm) {
   const double standard_error =
       std::sqrt(threshold * (1 - threshold) / static_cast<double>(num_perm));

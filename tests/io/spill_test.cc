@@ -104,6 +104,9 @@ TEST(DocumentStoreTest, GivesBackEachDocumentByPosition) {
   EXPECT_EQ(d.date, "1916-01-08");
   EXPECT_EQ(d.source, "f.jsonl:252");
   EXPECT_EQ(store->Get(0)->text, "");
+  const DocumentStore::Info info = *store->GetInfo(251);
+  EXPECT_EQ(info.text_bytes, 251u * 37);
+  EXPECT_EQ(info.date, "1916-01-08");
 }
 
 }  // namespace
