@@ -6,6 +6,7 @@
 # Prints wall seconds, MB/s and documents/s of uncompressed text, peak RSS.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/bench/median_time.sh"
 input=${1:-$root/../shared/data/chronam1916-q1.jsonl.gz}
 runs=${2:-3}
 threads=${3:-0}
@@ -17,13 +18,8 @@ printf '%s: %d documents, %.1f MB uncompressed; threads=%s (0 = all)\n' \
   "$(basename "$input")" "$docs" "$(echo "$bytes / 1000000" | bc -l)" "$threads"
 printf '%-9s %9s %9s %11s %10s\n' level wall_s MB/s docs/s peak_MB
 for level in document passage both; do
-  results=()
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f '%e %M' -o /tmp/neardup_time "$bin" scan "$input" \
-      --level="$level" --threads="$threads" --quiet --output /dev/null
-    results+=("$(cat /tmp/neardup_time)")
-  done
-  median=$(printf '%s\n' "${results[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+  median=$(median_time "$runs" "$bin" scan "$input" --level="$level" \
+    --threads="$threads" --quiet --output /dev/null)
   wall=${median% *}
   rss_kb=${median#* }
   printf '%-9s %9.2f %9.1f %11.0f %10.0f\n' "$level" "$wall" \

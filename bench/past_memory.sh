@@ -9,6 +9,7 @@
 # two reports are identical.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/bench/median_time.sh"
 bytes=${1:-1000000000}
 budget=${2:-100000000}
 runs=${3:-3}
@@ -31,13 +32,8 @@ printf '%-7s %9s %9s %11s %10s\n' mode wall_s MB/s docs/s peak_MB
 for mode in $modes; do
   flags=()
   [ "$mode" = stream ] && flags=(--memory="$budget" --tmp_dir="$tmp")
-  results=()
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f '%e %M' -o "$tmp/neardup_time" "$bin" scan "$input" \
-      --level=document "${flags[@]}" --quiet --output "$tmp/neardup_$mode.jsonl"
-    results+=("$(cat "$tmp/neardup_time")")
-  done
-  median=$(printf '%s\n' "${results[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+  median=$(median_time "$runs" "$bin" scan "$input" --level=document \
+    "${flags[@]}" --quiet --output "$tmp/neardup_$mode.jsonl")
   wall=${median% *}
   rss_kb=${median#* }
   printf '%-7s %9.2f %9.1f %11.0f %10.0f\n' "$mode" "$wall" \
