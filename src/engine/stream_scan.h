@@ -28,11 +28,12 @@
 // verified on each thread, and the clusters found (the result). Disk: about
 // the corpus size (the document store) plus signatures and band keys.
 // Measured: 5.3 GB of generated news (2.66 M documents) within a 500 MB
-// budget peaked at 471 MB RSS (README "Corpora larger than memory").
+// budget peaked at 445 MB RSS (bench/past_memory.sh; README "Corpora larger
+// than memory").
 //
 // Passages are not looked for (kInvalidArgument unless the level is
-// kDocument): by estimate their band keys are ~27 times the documents'
-// (31 bands per sentence, ~15 sentences per article, 17 bands per article).
+// kDocument): by estimate their band keys are ~33 times the documents'
+// (31 bands per sentence, ~18 sentences per article, 17 bands per article).
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, read));
