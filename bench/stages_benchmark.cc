@@ -3,13 +3,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "base/hash.h"
+#include "base/hash_sort.h"
 #include "benchmark/benchmark.h"
 #include "engine/fingerprint.h"
 #include "io/reader.h"
+#include "lsh/lsh.h"
 #include "minhash/minhash.h"
 #include "normalize/normalize.h"
 #include "segment/segment.h"
@@ -170,6 +174,61 @@ void BM_FingerprintDocument(benchmark::State& state) {
                           static_cast<int64_t>(text.size()));
 }
 BENCHMARK(BM_FingerprintDocument)->Range(1 << 10, 1 << 20);
+
+// Sorting shingle hashes (a sentence has ~100, an article thousands, an LSH
+// band a million keys): std::sort against SortHashed().
+void BM_SortHashes(benchmark::State& state, bool hashed) {
+  std::vector<uint64_t> hashes(static_cast<size_t>(state.range(0)));
+  for (size_t i = 0; i < hashes.size(); ++i) hashes[i] = Mix64(i);
+  std::vector<uint64_t> work, scratch;
+  for (auto _ : state) {
+    work = hashes;
+    if (hashed) {
+      SortHashed(
+          work, scratch, [](uint64_t h) { return h; }, std::less<uint64_t>());
+    } else {
+      std::sort(work.begin(), work.end());
+    }
+    benchmark::DoNotOptimize(work.data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK_CAPTURE(BM_SortHashes, std_sort, false)
+    ->Arg(100)
+    ->Arg(4000)
+    ->Arg(1 << 20);
+BENCHMARK_CAPTURE(BM_SortHashes, sort_hashed, true)
+    ->Arg(100)
+    ->Arg(4000)
+    ->Arg(1 << 20);
+
+// LSH on 32-bit signatures of n items: near copies (3/4 of values kept) of
+// n/16 originals, 31 bands x 3 rows with the estimate floor of threshold
+// 0.52 (the passage level's defaults), one thread. Items per second.
+void BM_FindCandidates(benchmark::State& state) {
+  constexpr int k = 128;
+  const size_t n = static_cast<size_t>(state.range(0));
+  std::mt19937 random(1);
+  std::vector<uint32_t> originals(n / 16 * k);
+  for (uint32_t& v : originals) v = random();
+  std::vector<uint32_t> signatures(n * k);
+  for (size_t item = 0; item < n; ++item) {
+    const size_t original = random() % (n / 16);
+    for (size_t j = 0; j < k; ++j) {
+      signatures[item * k + j] =
+          random() % 4 == 0 ? random() : originals[original * k + j];
+    }
+  }
+  const CandidateOptions options{.max_bucket = 200,
+                                 .min_estimate = EstimateFloor(0.52, k)};
+  size_t pairs = 0;
+  for (auto _ : state) {
+    pairs = FindCandidates(signatures, k, {31, 3}, options).pairs.size();
+  }
+  state.counters["pairs"] = static_cast<double>(pairs);
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
+}
+BENCHMARK(BM_FindCandidates)->Arg(1 << 16)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace neardup

@@ -14,12 +14,22 @@
 
 #include "absl/strings/string_view.h"
 
+// xxHash compiled into each caller (its functions become static inline, no
+// symbols are exported): hashing a 4-byte shingle is then a few instructions
+// instead of a call into libxxhash. The hashes are the same either way.
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#endif
+#include <xxhash.h>
+
 namespace neardup {
 
 // Hash64()
 //
 // XXH3 64-bit hash of `bytes` with `seed`. Deterministic on every platform.
-uint64_t Hash64(absl::string_view bytes, uint64_t seed = 0);
+inline uint64_t Hash64(absl::string_view bytes, uint64_t seed = 0) {
+  return XXH3_64bits_withSeed(bytes.data(), bytes.size(), seed);
+}
 
 // Mix64()
 //

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/hash.h"
+#include "base/hash_sort.h"
 
 namespace neardup {
 namespace {
@@ -42,7 +44,9 @@ std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
         k + size < units ? starts[k + size] - (by_word ? 1 : 0) : text.size();
     hashes.push_back(Hash64(text.substr(begin, end - begin)));
   }
-  std::sort(hashes.begin(), hashes.end());
+  std::vector<uint64_t> scratch;
+  SortHashed(
+      hashes, scratch, [](uint64_t h) { return h; }, std::less<uint64_t>());
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
   return hashes;
 }

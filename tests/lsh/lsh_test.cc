@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <random>
 #include <vector>
 
 #include "base/status_matchers.h"
@@ -96,6 +98,98 @@ TEST(LshTest, PairsBelowTheEstimateFloorAreDroppedAsFound) {
   EXPECT_EQ(FindCandidates(wide, k, {2, 1}, {.min_estimate = 0.75}).pairs,
             kept);
   EXPECT_EQ(FindCandidates(wide, k, {2, 1}, {}).pairs.size(), 6u);
+}
+
+// FindCandidates() against a direct reading of its contract: every pair
+// sharing a band, kept when its signatures agree in enough positions.
+// Values changed above the low byte agree in it without being equal (pairs
+// the byte filter lets through and the full check must drop); values changed
+// in it make the filter as strict as the full check. Pairs sit exactly on
+// the floor. For 32- and 64-bit values and a num_perm that is and
+// one that is not a multiple of 16.
+template <typename Value>
+void ExpectReferencePairs(int k, bool above_low_byte, uint32_t seed) {
+  constexpr uint32_t n = 300;
+  const LshParams params{k / 3, 3};
+  std::mt19937 random(seed);
+  std::vector<Value> signatures(size_t{n} * k);
+  for (uint32_t item = 0; item < n; ++item) {
+    const uint32_t base = random() % 40;  // near copies of 40 originals
+    for (int j = 0; j < k; ++j) {
+      // A quarter of values changed: in the low byte, or above it.
+      const uint32_t change = random() % 4 != 0 ? 0
+                              : above_low_byte  ? 256 * (random() % 3 + 1)
+                                                : 8 + random() % 3;
+      signatures[size_t{item} * k + j] =
+          static_cast<Value>((base * 131 + j) % 7 + change);
+    }
+  }
+  // Every pair sharing a band, once per band, with its agreement count.
+  struct BucketPair {
+    uint32_t a, b;
+    size_t equal;
+  };
+  std::vector<BucketPair> bucket_pairs;
+  for (int band = 0; band < params.bands; ++band) {
+    std::map<std::vector<Value>, std::vector<uint32_t>> buckets;
+    for (uint32_t item = 0; item < n; ++item) {
+      const Value* values = signatures.data() + size_t{item} * k + band * 3;
+      buckets[std::vector<Value>(values, values + 3)].push_back(item);
+    }
+    for (const auto& [values, members] : buckets) {
+      for (size_t i = 0; i < members.size(); ++i) {
+        for (size_t j = i + 1; j < members.size(); ++j) {
+          size_t equal = 0;
+          for (int v = 0; v < k; ++v) {
+            equal += signatures[size_t{members[i]} * k + v] ==
+                     signatures[size_t{members[j]} * k + v];
+          }
+          bucket_pairs.push_back({members[i], members[j], equal});
+        }
+      }
+    }
+  }
+  // Floors at and around the median agreement, so that pairs sit exactly on
+  // the floor.
+  std::vector<size_t> counts;
+  for (const BucketPair& p : bucket_pairs) counts.push_back(p.equal);
+  std::nth_element(counts.begin(), counts.begin() + counts.size() / 2,
+                   counts.end());
+  const size_t median = counts[counts.size() / 2];
+  for (const size_t needed : {median - 1, median, median + 1}) {
+    std::vector<std::pair<uint32_t, uint32_t>> expected;
+    size_t pruned = 0;
+    for (const BucketPair& p : bucket_pairs) {
+      if (p.equal >= needed) {
+        expected.emplace_back(p.a, p.b);
+      } else {
+        ++pruned;
+      }
+    }
+    std::sort(expected.begin(), expected.end());
+    expected.erase(std::unique(expected.begin(), expected.end()),
+                   expected.end());
+    ASSERT_GT(expected.size(), 100u);
+    ASSERT_GT(pruned, 100u);
+    const double min_estimate = (static_cast<double>(needed) - 0.5) / k;
+    ASSERT_EQ(AgreementNeeded(min_estimate, k), needed);
+    const CandidateSet c = FindCandidates(
+        signatures, k, params,
+        {.max_bucket = n, .min_estimate = min_estimate, .threads = 2});
+    EXPECT_EQ(c.pairs, expected) << needed;
+    EXPECT_EQ(c.bucket_pairs, bucket_pairs.size());
+    EXPECT_EQ(c.pruned, pruned);
+  }
+}
+
+TEST(LshTest, FindsExactlyTheReferencePairs) {
+  for (const bool above_low_byte : {false, true}) {
+    SCOPED_TRACE(above_low_byte);
+    ExpectReferencePairs<uint32_t>(128, above_low_byte, 1);
+    ExpectReferencePairs<uint64_t>(128, above_low_byte, 2);
+    ExpectReferencePairs<uint32_t>(45, above_low_byte, 3);
+    ExpectReferencePairs<uint64_t>(45, above_low_byte, 4);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,55 @@
+#include "base/hash_sort.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <vector>
+
+#include "base/hash.h"
+#include "gtest/gtest.h"
+
+namespace neardup {
+namespace {
+
+TEST(SortHashedTest, SortsLikeStdSortAtEverySize) {
+  std::mt19937_64 random(7);
+  for (const size_t n : {0, 1, 2, 63, 64, 65, 100, 1000, 5000, 70000}) {
+    std::vector<uint64_t> values(n), scratch;
+    for (uint64_t& v : values) v = Hash64(std::to_string(random() % (n + 1)));
+    std::vector<uint64_t> expected = values;
+    std::sort(expected.begin(), expected.end());
+    SortHashed(
+        values, scratch, [](uint64_t v) { return v; }, std::less<uint64_t>());
+    EXPECT_EQ(values, expected) << n;
+  }
+}
+
+TEST(SortHashedTest, OrdersEqualKeysByTheRestOfTheOrder) {
+  // Keys from 50 hashes, so partitions hold long runs of one key (as an LSH
+  // bucket shared by many items does), given in scrambled item order.
+  struct Entry {
+    uint64_t key;
+    uint32_t item;
+    bool operator==(const Entry& other) const {
+      return key == other.key && item == other.item;
+    }
+  };
+  const auto less = [](const Entry& x, const Entry& y) {
+    return x.key != y.key ? x.key < y.key : x.item < y.item;
+  };
+  std::mt19937 random(11);
+  std::vector<Entry> entries, scratch;
+  for (uint32_t i = 0; i < 20000; ++i) {
+    entries.push_back(Entry{Hash64(std::to_string(random() % 50)),
+                            static_cast<uint32_t>(random())});
+  }
+  std::vector<Entry> expected = entries;
+  std::sort(expected.begin(), expected.end(), less);
+  SortHashed(
+      entries, scratch, [](const Entry& e) { return e.key; }, less);
+  EXPECT_TRUE(entries == expected);
+}
+
+}  // namespace
+}  // namespace neardup
