@@ -354,8 +354,9 @@ absl::Status RunScan(const std::vector<std::string>& paths,
   NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
   NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
                            ScanWithProgress(corpus, options));
-  NEARDUP_RETURN_IF_ERROR(WriteOutput(absl::GetFlag(FLAGS_output),
-                                      ReportJsonLines(scan, corpus.documents)));
+  NEARDUP_RETURN_IF_ERROR(
+      WriteOutput(absl::GetFlag(FLAGS_output),
+                  ReportJsonLines(scan, corpus.documents, options.threads)));
   DescribeScan(scan, options, summary);
   summary.Print();
   return absl::OkStatus();

@@ -1,9 +1,11 @@
 #include "engine/report.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/parallel.h"
 #include "io/json_writer.h"
 
 namespace neardup {
@@ -64,29 +66,47 @@ std::string ClusterJsonLine(
 }
 
 std::string ReportJsonLines(const ScanResult& scan,
-                            absl::Span<const Document> documents) {
-  std::string out;
-  std::vector<const Document*> member_documents;
-  for (const Cluster& c : scan.clusters) {
-    member_documents.clear();
-    for (const Member& m : c.members) {
-      member_documents.push_back(&documents[m.doc]);
+                            absl::Span<const Document> documents, int threads) {
+  // Lines are written in chunks on all threads, then joined in order.
+  constexpr size_t kChunk = 1024;
+  const size_t lines = scan.clusters.size() + scan.overlaps.size();
+  std::vector<std::string> chunks((lines + kChunk - 1) / kChunk);
+  ParallelFor(chunks.size(), threads, [&](size_t chunk) {
+    std::string& out = chunks[chunk];
+    std::vector<const Document*> member_documents;
+    const size_t end = std::min(lines, (chunk + 1) * kChunk);
+    for (size_t line = chunk * kChunk; line < end; ++line) {
+      if (line < scan.clusters.size()) {
+        const Cluster& c = scan.clusters[line];
+        member_documents.clear();
+        for (const Member& m : c.members) {
+          member_documents.push_back(&documents[m.doc]);
+        }
+        out.append(ClusterJsonLine(c, member_documents));
+        continue;
+      }
+      const Overlap& o = scan.overlaps[line - scan.clusters.size()];
+      out.append("{\"level\":\"overlap\",\"docs\":[");
+      AppendJsonString(out, documents[o.doc_a].id);
+      out.push_back(',');
+      AppendJsonString(out, documents[o.doc_b].id);
+      absl::StrAppend(&out, "],\"shared_passages\":", o.shared_passages,
+                      ",\"fraction_a\":");
+      AppendNumber(out, o.fraction_a);
+      out.append(",\"fraction_b\":");
+      AppendNumber(out, o.fraction_b);
+      out.append(",\"earlier\":");
+      AppendOptionalDoc(out, o.earlier, documents);
+      out.append("}\n");
     }
-    out.append(ClusterJsonLine(c, member_documents));
-  }
-  for (const Overlap& o : scan.overlaps) {
-    out.append("{\"level\":\"overlap\",\"docs\":[");
-    AppendJsonString(out, documents[o.doc_a].id);
-    out.push_back(',');
-    AppendJsonString(out, documents[o.doc_b].id);
-    absl::StrAppend(&out, "],\"shared_passages\":", o.shared_passages,
-                    ",\"fraction_a\":");
-    AppendNumber(out, o.fraction_a);
-    out.append(",\"fraction_b\":");
-    AppendNumber(out, o.fraction_b);
-    out.append(",\"earlier\":");
-    AppendOptionalDoc(out, o.earlier, documents);
-    out.append("}\n");
+  });
+  size_t bytes = 0;
+  for (const std::string& chunk : chunks) bytes += chunk.size();
+  std::string out;
+  out.reserve(bytes);
+  for (std::string& chunk : chunks) {
+    out.append(chunk);
+    chunk = {};
   }
   return out;
 }

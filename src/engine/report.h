@@ -38,9 +38,11 @@ namespace neardup {
 std::string ClusterJsonLine(const Cluster& cluster,
                             absl::Span<const Document* const> member_documents);
 
-// One line per cluster, then one per overlap, each ending in '\n'.
+// One line per cluster, then one per overlap, each ending in '\n'. Built on
+// `threads` threads; the text does not depend on it.
 std::string ReportJsonLines(const ScanResult& scan,
-                            absl::Span<const Document> documents);
+                            absl::Span<const Document> documents,
+                            int threads = 1);
 
 // The decision line for `documents[index]`, without a newline.
 std::string DecisionJson(const CleanDecision& decision, size_t index,

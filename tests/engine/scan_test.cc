@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "base/hash.h"
 #include "base/status_matchers.h"
 #include "engine/report.h"
@@ -47,7 +48,32 @@ TEST(ScanTest, OutputIsIdenticalForAnyThreadCount) {
   const std::string one = ReportJsonLines(*Scan(docs, options), docs);
   for (const int threads : {2, 4, 7}) {
     options.threads = threads;
-    EXPECT_EQ(ReportJsonLines(*Scan(docs, options), docs), one) << threads;
+    EXPECT_EQ(ReportJsonLines(*Scan(docs, options), docs, threads), one)
+        << threads;
+  }
+}
+
+TEST(ScanTest, ReportLinesKeepTheirOrderWhenWrittenInParallelChunks) {
+  const std::vector<Document> docs = SeedsAndVariants();
+  ScanResult scan = *Scan(docs, EngineOptions());
+  ASSERT_FALSE(scan.clusters.empty());
+  const size_t before = scan.clusters.size() + scan.overlaps.size();
+  for (size_t i = 0; i < 3000; ++i) {  // lines enough for several chunks
+    Overlap overlap;
+    overlap.doc_a = 0;
+    overlap.doc_b = 1;
+    overlap.shared_passages = i;
+    scan.overlaps.push_back(overlap);
+  }
+  const std::string report = ReportJsonLines(scan, docs, 3);
+  EXPECT_EQ(report, ReportJsonLines(scan, docs, 1));
+  const std::vector<std::string> lines =
+      absl::StrSplit(report, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), before + 3000);
+  EXPECT_THAT(lines.front(), testing::StartsWith("{\"level\":\"document\""));
+  for (size_t i = 0; i < 3000; ++i) {
+    EXPECT_THAT(lines[before + i], testing::HasSubstr(absl::StrCat(
+                                       "\"shared_passages\":", i, ",")));
   }
 }
 
