@@ -3,6 +3,7 @@
 # runs, at each level separately and both together:
 #   bench/end_to_end.sh [INPUT] [RUNS] [THREADS]
 # Defaults: ../shared/data/chronam1916-q1.jsonl.gz, 3 runs, all cores.
+# NEARDUP=path/to/neardup times another binary (a baseline build) instead.
 # Prints wall seconds, MB/s and documents/s of uncompressed text, peak RSS.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +11,7 @@ source "$root/bench/median_time.sh"
 input=${1:-$root/../shared/data/chronam1916-q1.jsonl.gz}
 runs=${2:-3}
 threads=${3:-0}
-bin=$root/build/release/src/neardup
+bin=${NEARDUP:-$root/build/release/src/neardup}
 [ -x "$bin" ] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 1; }
 bytes=$(zcat -f "$input" | wc -c)
 docs=$(zcat -f "$input" | grep -c .)
