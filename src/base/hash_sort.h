@@ -4,8 +4,9 @@
 // pages) and LSH bands (a sort of 10^6 bucket keys per band) sort hashes,
 // whose top bits are spread evenly. One counting pass on the top bits puts
 // every value within a few places of where it belongs; a sort of each small
-// partition finishes the job. Measured several times faster than std::sort
-// on both (see bench/stages_benchmark.cc, BM_SortHashes).
+// partition finishes the job. BM_SortHashes (bench/stages_benchmark.cc):
+// 2.6x faster than std::sort on 4,000 hashes (an article), 4.5x on 2^20 (a
+// band), about the same on 100 (a sentence).
 //
 // Example:
 //   std::vector<uint64_t> hashes = ..., scratch;

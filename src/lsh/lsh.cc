@@ -249,7 +249,7 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
   // counting sort (linear; std::sort of 10^7 pairs took most of a second),
   // then each item's few partners sorted.
   CandidateSet result;
-  std::vector<uint32_t> starts(n + 1, 0);
+  std::vector<size_t> starts(n + 1, 0);
   for (const BandResult& band : bands) {
     result.bucket_pairs += band.bucket_pairs;
     result.pruned += band.pruned;
@@ -259,7 +259,7 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
   for (size_t item = 0; item < n; ++item) starts[item + 1] += starts[item];
   std::vector<uint32_t> partners(starts[n]);
   {
-    std::vector<uint32_t> next(starts.begin(), starts.end() - 1);
+    std::vector<size_t> next(starts.begin(), starts.end() - 1);
     for (BandResult& band : bands) {
       for (const Pair& pair : band.pairs) {
         partners[next[pair.first]++] = pair.second;
