@@ -112,7 +112,7 @@ void BM_SignSentences(benchmark::State& state) {
   for (auto _ : state) {
     for (const auto& set : sets) {
       if (bits32) {
-        hasher.SignInto32(set, absl::MakeSpan(out32));
+        hasher.SignInto(set, absl::MakeSpan(out32));
       } else {
         hasher.SignInto(set, absl::MakeSpan(out64));
       }

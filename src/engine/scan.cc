@@ -72,11 +72,7 @@ CandidateSet SignAndFindCandidates(absl::Span<const ShingleSet> sets,
   std::vector<Value> signatures(sets.size() * k);
   ParallelFor(sets.size(), options.threads, [&](size_t g) {
     const absl::Span<Value> out = absl::MakeSpan(signatures.data() + g * k, k);
-    if constexpr (sizeof(Value) == 4) {
-      hasher.SignInto32(sets[g], out);
-    } else {
-      hasher.SignInto(sets[g], out);
-    }
+    hasher.SignInto(sets[g], out);
   });
   CandidateOptions candidate_options;
   candidate_options.max_bucket = options.max_bucket;

@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/disjoint_sets.h"
 #include "base/parallel.h"
 #include "base/status_macros.h"
 #include "cluster/cluster.h"
@@ -115,14 +116,6 @@ Groups GroupIdentical(const std::vector<Item>& items) {
   return groups;
 }
 
-uint32_t Find(std::vector<uint32_t>& parent, uint32_t x) {
-  while (parent[x] != x) {
-    parent[x] = parent[parent[x]];
-    x = parent[x];
-  }
-  return x;
-}
-
 template <typename Value>
 class StreamScanner {
  public:
@@ -187,11 +180,7 @@ class StreamScanner {
         if (fp.normalized_length == 0) return;
         const absl::Span<Value> out =
             absl::MakeSpan(signatures.data() + i * k_, k_);
-        if constexpr (sizeof(Value) == 4) {
-          hasher_.SignInto32(fp.shingles, out);
-        } else {
-          hasher_.SignInto(fp.shingles, out);
-        }
+        hasher_.SignInto(fp.shingles, out);
       });
       for (size_t i = 0; i < n; ++i) {
         NEARDUP_RETURN_IF_ERROR(result_.documents->Add(batch[i]));
@@ -356,19 +345,14 @@ class StreamScanner {
   absl::Status VerifyAndCluster(const std::vector<Pair>& pairs) {
     Report(options_, "documents: verification", 0);
     const size_t num_groups = groups_.first_item.size();
-    std::vector<uint32_t> parent(num_groups);
-    std::iota(parent.begin(), parent.end(), 0u);
-    for (const auto& [a, b] : pairs) {
-      const uint32_t x = Find(parent, a);
-      const uint32_t y = Find(parent, b);
-      if (x != y) parent[std::max(x, y)] = std::min(x, y);
-    }
+    DisjointSets components_of(num_groups);
+    for (const auto& [a, b] : pairs) components_of.Join(a, b);
     // Pairs by component (its smallest group), in (a, b) order within.
     std::vector<uint32_t> by_component(pairs.size());
     std::iota(by_component.begin(), by_component.end(), 0u);
     std::vector<uint32_t> root(pairs.size());
     for (size_t i = 0; i < pairs.size(); ++i) {
-      root[i] = Find(parent, pairs[i].first);
+      root[i] = components_of.Find(pairs[i].first);
     }
     std::stable_sort(by_component.begin(), by_component.end(),
                      [&](uint32_t x, uint32_t y) { return root[x] < root[y]; });
@@ -380,7 +364,6 @@ class StreamScanner {
         components.back().second = i + 1;
       }
     }
-    parent = {};
     result_.spill.components = components.size();
 
     std::vector<std::vector<Cluster>> found(components.size());

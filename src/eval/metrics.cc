@@ -1,10 +1,10 @@
 #include "eval/metrics.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include "absl/container/flat_hash_map.h"
 #include "base/check.h"
+#include "base/disjoint_sets.h"
 
 namespace neardup {
 namespace {
@@ -143,20 +143,12 @@ std::vector<ItemPair> PairsOf(
 
 std::vector<std::vector<uint32_t>> ConnectedComponents(
     size_t n, absl::Span<const ItemPair> pairs) {
-  std::vector<uint32_t> parent(n);
-  std::iota(parent.begin(), parent.end(), 0);
-  auto find = [&](uint32_t x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
-  for (const auto& [a, b] : pairs) {
-    const uint32_t ra = find(a), rb = find(b);
-    if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);
-  }
+  DisjointSets sets(n);
+  for (const auto& [a, b] : pairs) sets.Join(a, b);
   absl::flat_hash_map<uint32_t, size_t> index_of_root;
   std::vector<std::vector<uint32_t>> components;
   for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t root = find(i);
+    const uint32_t root = sets.Find(i);
     auto [it, inserted] = index_of_root.try_emplace(root, components.size());
     if (inserted) components.emplace_back();
     components[it->second].push_back(i);

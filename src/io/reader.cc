@@ -250,7 +250,9 @@ class PlainSource : public internal::ByteSource {
 class GzipSource : public internal::ByteSource {
  public:
   GzipSource(FilePtr file, std::string name)
-      : file_(std::move(file)), name_(std::move(name)), input_(1 << 20, '\0') {}
+      : file_(std::move(file)),
+        name_(std::move(name)),
+        input_(kPieceBytes, '\0') {}
   ~GzipSource() override {
     if (initialized_) inflateEnd(&stream_);
   }

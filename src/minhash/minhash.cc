@@ -79,12 +79,12 @@ double AgreementRate(absl::Span<const T> a, absl::Span<const T> b) {
 std::vector<uint32_t> MinHasher::Sign32(
     absl::Span<const uint64_t> hashes) const {
   std::vector<uint32_t> signature(multipliers32_.size());
-  SignInto32(hashes, absl::MakeSpan(signature));
+  SignInto(hashes, absl::MakeSpan(signature));
   return signature;
 }
 
-void MinHasher::SignInto32(absl::Span<const uint64_t> hashes,
-                           absl::Span<uint32_t> out) const {
+void MinHasher::SignInto(absl::Span<const uint64_t> hashes,
+                         absl::Span<uint32_t> out) const {
   NEARDUP_CHECK(out.size() == multipliers32_.size());
   std::fill(out.begin(), out.end(), std::numeric_limits<uint32_t>::max());
   SignKernel32(hashes.data(), hashes.size(), multipliers32_.data(),

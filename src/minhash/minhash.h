@@ -61,19 +61,21 @@ class MinHasher {
   // non-empty set. O(num_perm * |hashes|).
   std::vector<uint64_t> Sign(absl::Span<const uint64_t> hashes) const;
 
-  // SignInto()
+  // Sign32()
   //
-  // As Sign(), writing into `out`, which must hold num_perm() values.
-  void SignInto(absl::Span<const uint64_t> hashes,
-                absl::Span<uint64_t> out) const;
-
-  // Sign32(), SignInto32()
-  //
-  // As above with 32-bit permutations and values; an empty set gives all
+  // As Sign() with 32-bit permutations and values; an empty set gives all
   // values UINT32_MAX.
   std::vector<uint32_t> Sign32(absl::Span<const uint64_t> hashes) const;
-  void SignInto32(absl::Span<const uint64_t> hashes,
-                  absl::Span<uint32_t> out) const;
+
+  // SignInto()
+  //
+  // As Sign() (64-bit `out`) or Sign32() (32-bit `out`), writing into `out`,
+  // which must hold num_perm() values. The overloads let code templated on
+  // the value width sign without branching on it.
+  void SignInto(absl::Span<const uint64_t> hashes,
+                absl::Span<uint64_t> out) const;
+  void SignInto(absl::Span<const uint64_t> hashes,
+                absl::Span<uint32_t> out) const;
 
  private:
   MinHasher(std::vector<uint64_t> multipliers, std::vector<uint64_t> addends,
