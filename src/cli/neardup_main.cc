@@ -362,8 +362,8 @@ absl::Status RunScan(const std::vector<std::string>& paths,
   return absl::OkStatus();
 }
 
-// scan --memory: the streaming document-level scan; the report is written a
-// cluster at a time, its documents read back from the scratch store.
+// scan --memory: the streaming scan; the report is written a line at a
+// time, its documents read back from the scratch store.
 absl::Status RunStreamScan(const std::vector<std::string>& paths,
                            EngineOptions options) {
   Summary summary;
@@ -406,6 +406,11 @@ absl::Status RunStreamScan(const std::vector<std::string>& paths,
     pointers.clear();
     for (const Document& d : documents) pointers.push_back(&d);
     out << ClusterJsonLine(c, pointers);
+  }
+  for (const Overlap& o : result.scan.overlaps) {
+    NEARDUP_ASSIGN_OR_RETURN(const Document a, result.documents->Get(o.doc_a));
+    NEARDUP_ASSIGN_OR_RETURN(const Document b, result.documents->Get(o.doc_b));
+    out << OverlapJsonLine(o, a, b);
   }
   out.flush();
   if (!out) {

@@ -70,6 +70,24 @@ Cluster BuildCluster(Level level, std::vector<Member> members,
                      CanonicalPolicy policy,
                      absl::FunctionRef<double(size_t, size_t)> similarity);
 
+// BoilerplateCluster()
+//
+// The passage cluster of one text, identical after normalization, found in
+// `distinct_docs` documents: `members` in input order, similarity 1, the
+// first occurrence canonical.
+Cluster BoilerplateCluster(std::vector<Member> members, size_t distinct_docs);
+
+// FindOverlaps()
+//
+// Pairs of documents that share passage clusters (boilerplate aside)
+// without being in one document cluster, most shared first. `clusters`
+// carry their ids; `eligible[d]` counts document d's passages with
+// shingles (its size is the number of documents); `date(d)` is document d's
+// date, empty if unknown.
+std::vector<Overlap> FindOverlaps(
+    const std::vector<Cluster>& clusters, absl::Span<const uint32_t> eligible,
+    absl::FunctionRef<std::string(uint32_t)> date);
+
 }  // namespace neardup
 
 #endif  // NEARDUP_ENGINE_BUILD_CLUSTER_H_

@@ -65,6 +65,27 @@ std::string ClusterJsonLine(
   return out;
 }
 
+std::string OverlapJsonLine(const Overlap& o, const Document& a,
+                            const Document& b) {
+  std::string out = "{\"level\":\"overlap\",\"docs\":[";
+  AppendJsonString(out, a.id);
+  out.push_back(',');
+  AppendJsonString(out, b.id);
+  absl::StrAppend(&out, "],\"shared_passages\":", o.shared_passages,
+                  ",\"fraction_a\":");
+  AppendNumber(out, o.fraction_a);
+  out.append(",\"fraction_b\":");
+  AppendNumber(out, o.fraction_b);
+  out.append(",\"earlier\":");
+  if (o.earlier.has_value()) {
+    AppendJsonString(out, *o.earlier == o.doc_a ? a.id : b.id);
+  } else {
+    out.append("null");
+  }
+  out.append("}\n");
+  return out;
+}
+
 std::string ReportJsonLines(const ScanResult& scan,
                             absl::Span<const Document> documents, int threads) {
   // Lines are written in chunks on all threads, then joined in order.
@@ -86,18 +107,7 @@ std::string ReportJsonLines(const ScanResult& scan,
         continue;
       }
       const Overlap& o = scan.overlaps[line - scan.clusters.size()];
-      out.append("{\"level\":\"overlap\",\"docs\":[");
-      AppendJsonString(out, documents[o.doc_a].id);
-      out.push_back(',');
-      AppendJsonString(out, documents[o.doc_b].id);
-      absl::StrAppend(&out, "],\"shared_passages\":", o.shared_passages,
-                      ",\"fraction_a\":");
-      AppendNumber(out, o.fraction_a);
-      out.append(",\"fraction_b\":");
-      AppendNumber(out, o.fraction_b);
-      out.append(",\"earlier\":");
-      AppendOptionalDoc(out, o.earlier, documents);
-      out.append("}\n");
+      out.append(OverlapJsonLine(o, documents[o.doc_a], documents[o.doc_b]));
     }
   });
   size_t bytes = 0;

@@ -38,6 +38,11 @@ namespace neardup {
 std::string ClusterJsonLine(const Cluster& cluster,
                             absl::Span<const Document* const> member_documents);
 
+// One overlap's line, ending in '\n'; `a` and `b` are the documents
+// overlap.doc_a and overlap.doc_b.
+std::string OverlapJsonLine(const Overlap& overlap, const Document& a,
+                            const Document& b);
+
 // One line per cluster, then one per overlap, each ending in '\n'. Built on
 // `threads` threads; the text does not depend on it.
 std::string ReportJsonLines(const ScanResult& scan,

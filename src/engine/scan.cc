@@ -5,8 +5,6 @@
 #include <mutex>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_cat.h"
 #include "base/parallel.h"
 #include "base/status_macros.h"
 #include "canonical/canonical.h"
@@ -166,100 +164,13 @@ Cluster MakeCluster(Level level, const std::vector<uint32_t>& item_ids,
     dates.push_back(documents[item.doc].date);
   }
   if (boilerplate) {
-    Cluster cluster;
-    cluster.level = level;
-    cluster.boilerplate = true;
-    cluster.members = std::move(members);
-    cluster.reason =
-        absl::StrCat("boilerplate: identical after normalization in ",
-                     DistinctDocs(items, item_ids),
-                     " documents; the first occurrence stands for all");
-    return cluster;
+    return BoilerplateCluster(std::move(members),
+                              DistinctDocs(items, item_ids));
   }
   return BuildCluster(
       level, std::move(members), dates, policy, [&](size_t i, size_t j) {
         return Similarity(items[item_ids[i]], items[item_ids[j]]);
       });
-}
-
-std::vector<Overlap> FindOverlaps(const std::vector<Cluster>& clusters,
-                                  absl::Span<const Document> documents,
-                                  const std::vector<Item>& passages) {
-  std::vector<uint32_t> document_cluster(documents.size(), 0);
-  std::vector<size_t> eligible(documents.size(), 0);
-  for (const Item& p : passages) eligible[p.doc] += p.eligible ? 1 : 0;
-  for (const Cluster& c : clusters) {
-    if (c.level != Level::kDocument) continue;
-    for (const Member& m : c.members) document_cluster[m.doc] = c.id;
-  }
-  struct Shared {
-    size_t clusters = 0;
-    std::vector<uint32_t> starts_a, starts_b;  // passages, by start offset
-  };
-  absl::flat_hash_map<std::pair<uint32_t, uint32_t>, Shared> shared;
-  for (const Cluster& c : clusters) {
-    if (c.level != Level::kPassage || c.boilerplate) continue;
-    // Members are in (doc, start) order: runs of one document.
-    std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) in members
-    for (size_t i = 0; i < c.members.size(); ++i) {
-      if (i == 0 || c.members[i].doc != c.members[i - 1].doc) {
-        runs.emplace_back(i, i + 1);
-      } else {
-        runs.back().second = i + 1;
-      }
-    }
-    for (size_t x = 0; x < runs.size(); ++x) {
-      for (size_t y = x + 1; y < runs.size(); ++y) {
-        const uint32_t a = c.members[runs[x].first].doc;
-        const uint32_t b = c.members[runs[y].first].doc;
-        if (document_cluster[a] != 0 &&
-            document_cluster[a] == document_cluster[b]) {
-          continue;
-        }
-        Shared& s = shared[{a, b}];
-        ++s.clusters;
-        for (size_t i = runs[x].first; i < runs[x].second; ++i) {
-          s.starts_a.push_back(c.members[i].start);
-        }
-        for (size_t i = runs[y].first; i < runs[y].second; ++i) {
-          s.starts_b.push_back(c.members[i].start);
-        }
-      }
-    }
-  }
-  auto distinct = [](std::vector<uint32_t>& v) {
-    std::sort(v.begin(), v.end());
-    return static_cast<size_t>(std::unique(v.begin(), v.end()) - v.begin());
-  };
-  std::vector<Overlap> overlaps;
-  overlaps.reserve(shared.size());
-  for (auto& [docs, s] : shared) {
-    Overlap o;
-    o.doc_a = docs.first;
-    o.doc_b = docs.second;
-    o.shared_passages = s.clusters;
-    o.fraction_a = static_cast<double>(distinct(s.starts_a)) /
-                   static_cast<double>(std::max<size_t>(1, eligible[o.doc_a]));
-    o.fraction_b = static_cast<double>(distinct(s.starts_b)) /
-                   static_cast<double>(std::max<size_t>(1, eligible[o.doc_b]));
-    const std::string& date_a = documents[o.doc_a].date;
-    const std::string& date_b = documents[o.doc_b].date;
-    if (!date_a.empty() && !date_b.empty() && date_a != date_b) {
-      o.earlier = date_a < date_b ? o.doc_a : o.doc_b;
-    }
-    overlaps.push_back(o);
-  }
-  std::sort(overlaps.begin(), overlaps.end(),
-            [](const Overlap& x, const Overlap& y) {
-              if (x.shared_passages != y.shared_passages) {
-                return x.shared_passages > y.shared_passages;
-              }
-              const double fx = std::max(x.fraction_a, x.fraction_b);
-              const double fy = std::max(y.fraction_a, y.fraction_b);
-              if (fx != fy) return fx > fy;
-              return std::pair(x.doc_a, x.doc_b) < std::pair(y.doc_a, y.doc_b);
-            });
-  return overlaps;
 }
 
 }  // namespace
@@ -348,7 +259,10 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
   }
   if (options.passages()) {
     Report(options, {"overlaps", 0, 0});
-    result.overlaps = FindOverlaps(clusters, documents, passage_items);
+    std::vector<uint32_t> eligible(documents.size(), 0);
+    for (const Item& p : passage_items) eligible[p.doc] += p.eligible ? 1 : 0;
+    result.overlaps = FindOverlaps(
+        clusters, eligible, [&](uint32_t doc) { return documents[doc].date; });
   }
   return result;
 }

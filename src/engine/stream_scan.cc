@@ -8,20 +8,19 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "base/disjoint_sets.h"
 #include "base/parallel.h"
 #include "base/status_macros.h"
 #include "cluster/cluster.h"
 #include "engine/build_cluster.h"
 #include "engine/fingerprint.h"
+#include "engine/spilled_candidates.h"
+#include "engine/stream_passages.h"
 #include "lsh/lsh.h"
 #include "minhash/minhash.h"
 #include "shingle/shingle.h"
 
 namespace neardup {
 namespace {
-
-using Pair = std::pair<uint32_t, uint32_t>;
 
 // Resident before any data: code, libraries, thread stacks, I/O buffers
 // (measured ~20 MB). The shares of the budget are taken from the rest.
@@ -35,29 +34,9 @@ struct Item {
   uint32_t normalized_length = 0;
 };
 
-// One band key of one distinct text, ordered as lsh/lsh.h orders a band.
-struct BandEntry {
-  uint32_t band;
-  uint32_t group;
-  uint64_t key;
-  bool operator<(const BandEntry& o) const {
-    if (band != o.band) return band < o.band;
-    if (key != o.key) return key < o.key;
-    return group < o.group;
-  }
-};
-
 void Report(const EngineOptions& options, absl::string_view stage,
             size_t done) {
   if (options.progress) options.progress({stage, done, 0});
-}
-
-// The first error of parallel tasks, each writing only its own slot.
-absl::Status FirstError(const std::vector<absl::Status>& statuses) {
-  for (const absl::Status& s : statuses) {
-    if (!s.ok()) return s;
-  }
-  return absl::OkStatus();
 }
 
 // Identical texts grouped: group g's first item is first_item[g]; groups are
@@ -135,31 +114,55 @@ class StreamScanner {
     NEARDUP_ASSIGN_OR_RETURN(result_.documents,
                              DocumentStore::Create(spill_.tmp_dir));
     NEARDUP_ASSIGN_OR_RETURN(signatures_, SpillFile::Create(spill_.tmp_dir));
+    if (options_.passages()) {
+      NEARDUP_ASSIGN_OR_RETURN(
+          passages_,
+          PassageSpill<Value>::Create(options_, spill_, hasher_, usable_));
+    }
     NEARDUP_RETURN_IF_ERROR(Fingerprint(input));
     result_.read = input.report();
     ScanStats& stats = result_.scan.stats;
-    stats.document.lsh = lsh_;
-    stats.document.items = items_.size();
-    groups_ = GroupIdentical(items_);
-    stats.document.distinct = groups_.first_item.size();
-    NEARDUP_ASSIGN_OR_RETURN(std::vector<Pair> pairs, Candidates());
-    NEARDUP_RETURN_IF_ERROR(VerifyAndCluster(pairs));
-    result_.spill.scratch_bytes = result_.documents->bytes() +
-                                  signatures_->size() +
-                                  result_.spill.scratch_bytes;
+    // Passages first: their scratch memory is released before the document
+    // level's is taken.
+    std::vector<Cluster> passage_clusters;
+    if (options_.passages()) {
+      NEARDUP_ASSIGN_OR_RETURN(
+          passage_clusters,
+          passages_->Finish(*result_.documents, stats, result_.spill));
+    }
+    if (options_.documents()) {
+      stats.document.lsh = lsh_;
+      stats.document.items = items_.size();
+      groups_ = GroupIdentical(items_);
+      stats.document.distinct = groups_.first_item.size();
+      NEARDUP_ASSIGN_OR_RETURN(std::vector<TextPair> pairs, Candidates());
+      NEARDUP_RETURN_IF_ERROR(VerifyAndCluster(pairs));
+    }
+    std::vector<Cluster>& clusters = result_.scan.clusters;
+    for (Cluster& c : passage_clusters) clusters.push_back(std::move(c));
+    for (size_t i = 0; i < clusters.size(); ++i) {
+      clusters[i].id = static_cast<uint32_t>(i + 1);
+    }
+    if (options_.passages()) NEARDUP_RETURN_IF_ERROR(Overlaps());
+    result_.spill.scratch_bytes +=
+        result_.documents->bytes() + signatures_->size();
     return std::move(result_);
   }
 
  private:
-  // Pass 1: read, fingerprint, sign; store documents and signatures.
+  // Pass 1: read, fingerprint, sign; store documents, signatures and
+  // passages.
   absl::Status Fingerprint(DocumentStream& input) {
+    // Passage shingles and signatures take ~15 times the text of a batch,
+    // a document's shingles ~2 times.
+    const uint64_t share = options_.passages() ? 64 : 16;
     const size_t batch_bytes = static_cast<size_t>(std::clamp<uint64_t>(
-        usable_ / 16, uint64_t{1} << 20, uint64_t{256} << 20));
+        usable_ / share, uint64_t{1} << 20, uint64_t{256} << 20));
     ScanStats& stats = result_.scan.stats;
     std::vector<Document> batch;
+    std::vector<DocumentFingerprint> fingerprints;
     std::vector<Value> signatures;
-    std::vector<uint64_t> keys;
-    std::vector<uint32_t> lengths;
+    std::vector<std::vector<Value>> passage_signatures;
     for (;;) {
       batch.clear();
       NEARDUP_ASSIGN_OR_RETURN(const size_t n, input.Next(batch_bytes, batch));
@@ -169,44 +172,51 @@ class StreamScanner {
             "the streaming scan handles fewer than 2^32 documents");
       }
       ++result_.spill.batches;
-      signatures.resize(n * k_);
-      keys.resize(n);
-      lengths.resize(n);
+      fingerprints.resize(n);
+      signatures.resize(options_.documents() ? n * k_ : 0);
+      passage_signatures.resize(n);
       ParallelFor(n, options_.threads, [&](size_t i) {
-        const DocumentFingerprint fp =
-            FingerprintDocument(batch[i].text, document_options_);
-        keys[i] = fp.exact_key;
-        lengths[i] = fp.normalized_length;
-        if (fp.normalized_length == 0) return;
-        const absl::Span<Value> out =
-            absl::MakeSpan(signatures.data() + i * k_, k_);
-        hasher_.SignInto(fp.shingles, out);
+        DocumentFingerprint& fp = fingerprints[i];
+        fp = FingerprintDocument(batch[i].text, options_);
+        if (options_.documents() && fp.normalized_length != 0) {
+          hasher_.SignInto(fp.shingles,
+                           absl::MakeSpan(signatures.data() + i * k_, k_));
+        }
+        std::vector<Value>& out = passage_signatures[i];
+        out.assign(fp.passages.size() * k_, 0);
+        for (size_t p = 0; p < fp.passages.size(); ++p) {
+          if (fp.passages[p].shingles.empty()) continue;
+          hasher_.SignInto(fp.passages[p].shingles,
+                           absl::MakeSpan(out.data() + p * k_, k_));
+        }
       });
       for (size_t i = 0; i < n; ++i) {
         NEARDUP_RETURN_IF_ERROR(result_.documents->Add(batch[i]));
         const uint32_t doc = static_cast<uint32_t>(stats.documents++);
-        if (lengths[i] == 0) {
+        const DocumentFingerprint& fp = fingerprints[i];
+        if (passages_ != nullptr) {
+          NEARDUP_RETURN_IF_ERROR(
+              passages_->Add(fp.passages, passage_signatures[i].data()));
+        }
+        if (fp.normalized_length == 0) {
           ++stats.empty_documents;
           continue;
         }
-        items_.push_back(Item{keys[i], doc, lengths[i]});
+        if (!options_.documents()) continue;
+        items_.push_back(Item{fp.exact_key, doc, fp.normalized_length});
         NEARDUP_RETURN_IF_ERROR(signatures_->Append(signatures.data() + i * k_,
                                                     k_ * sizeof(Value)));
       }
       Report(options_, "fingerprint", stats.documents);
     }
+    fingerprints = {};
     NEARDUP_RETURN_IF_ERROR(result_.documents->Finish());
     return signatures_->Flush();
   }
 
-  absl::Status ReadSignature(uint32_t item, Value* out) const {
-    return signatures_->ReadAt(uint64_t{item} * k_ * sizeof(Value), out,
-                               k_ * sizeof(Value));
-  }
-
   // Passes 2 and 3: band keys of each distinct text into sorted runs, then
   // buckets paired and pruned as lsh/lsh.h does. Sorted, unique group pairs.
-  absl::StatusOr<std::vector<Pair>> Candidates() {
+  absl::StatusOr<std::vector<TextPair>> Candidates() {
     Report(options_, "documents: band keys", 0);
     NEARDUP_ASSIGN_OR_RETURN(
         auto runs, SortedRuns<BandEntry>::Create(
@@ -232,70 +242,45 @@ class StreamScanner {
       }
     }
     Report(options_, "documents: candidates", 0);
-    LevelStats& stats = result_.scan.stats.document;
-    const size_t needed = AgreementNeeded(
+    BucketPairing pairing;
+    pairing.num_perm = k_;
+    pairing.needed = AgreementNeeded(
         EstimateFloor(options_.document.threshold, hasher_.num_perm()),
         hasher_.num_perm());
-    const size_t pair_capacity =
-        std::max<size_t>(1 << 16, usable_ / 8 / sizeof(Pair));
-    std::vector<Pair> pairs;
-    pairs.reserve(pair_capacity);  // address space only until filled
-    std::vector<uint32_t> bucket;
-    std::vector<uint32_t> positions;
-    std::vector<Value> bucket_signatures;
-    absl::Status status;
-    const auto flush_bucket = [&] {
-      if (bucket.size() < 2 || !status.ok()) return;
-      const size_t m = bucket.size();
-      bucket_signatures.resize(m * k_);
-      for (size_t i = 0; i < m && status.ok(); ++i) {
-        status = ReadSignature(groups_.first_item[bucket[i]],
-                               bucket_signatures.data() + i * k_);
-      }
-      if (!status.ok()) return;
-      positions.resize(m);
-      std::iota(positions.begin(), positions.end(), 0u);
-      const bool oversized = ForEachBucketPair(
-          positions, options_.max_bucket, [&](uint32_t i, uint32_t j) {
-            ++stats.candidates;
-            if (!AgreeAtLeast(bucket_signatures.data() + size_t{i} * k_,
-                              bucket_signatures.data() + size_t{j} * k_, k_,
-                              needed)) {
-              ++stats.pruned;
-              return;
-            }
-            pairs.emplace_back(bucket[i], bucket[j]);
-          });
-      if (oversized) ++stats.oversized_buckets;
-      if (pairs.size() >= pair_capacity) {
-        std::sort(pairs.begin(), pairs.end());
-        pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-        if (pairs.size() >= pair_capacity / 2) {
-          status = absl::ResourceExhaustedError(absl::StrCat(
-              "more than ", pairs.size(),
-              " candidate document pairs do not fit in an eighth of --memory; "
-              "raise --memory or --doc_threshold"));
-        }
-      }
-    };
-    BandEntry current{0, 0, 0};
-    bool started = false;
-    NEARDUP_RETURN_IF_ERROR(runs->Merge([&](const BandEntry& e) {
-      if (!started || e.band != current.band || e.key != current.key) {
-        flush_bucket();
-        bucket.clear();
-        current = e;
-        started = true;
-      }
-      bucket.push_back(e.group);
-    }));
-    flush_bucket();
-    NEARDUP_RETURN_IF_ERROR(status);
-    result_.spill.band_runs = runs->runs();
+    pairing.max_bucket = options_.max_bucket;
+    pairing.pair_capacity =
+        std::max<size_t>(1 << 16, usable_ / 8 / sizeof(TextPair));
+    pairing.level = "document";
+    NEARDUP_ASSIGN_OR_RETURN(
+        std::vector<TextPair> pairs,
+        PairBuckets<Value>(
+            *runs, pairing,
+            [&](uint32_t group, Value* out) {
+              return signatures_->ReadAt(
+                  uint64_t{groups_.first_item[group]} * k_ * sizeof(Value), out,
+                  k_ * sizeof(Value));
+            },
+            result_.scan.stats.document));
+    result_.spill.band_runs += runs->runs();
     result_.spill.scratch_bytes += runs->spilled_bytes();
-    std::sort(pairs.begin(), pairs.end());
-    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
     return pairs;
+  }
+
+  // Documents sharing passages, their dates read back from the store.
+  absl::Status Overlaps() {
+    Report(options_, "overlaps", 0);
+    absl::Status status;
+    result_.scan.overlaps = FindOverlaps(
+        result_.scan.clusters, passages_->eligible(), [&](uint32_t doc) {
+          absl::StatusOr<DocumentStore::Info> info =
+              result_.documents->GetInfo(doc);
+          if (!info.ok()) {
+            status.Update(info.status());
+            return std::string();
+          }
+          return std::move(info->date);
+        });
+    return status;
   }
 
   // The documents of `groups` (ascending) shingled, read from the store.
@@ -342,50 +327,19 @@ class StreamScanner {
 
   // Pass 4: per connected component of candidates, exact verification and
   // clustering; then clusters of identical texts that joined no other.
-  absl::Status VerifyAndCluster(const std::vector<Pair>& pairs) {
+  absl::Status VerifyAndCluster(const std::vector<TextPair>& pairs) {
     Report(options_, "documents: verification", 0);
     const size_t num_groups = groups_.first_item.size();
-    DisjointSets components_of(num_groups);
-    for (const auto& [a, b] : pairs) components_of.Join(a, b);
-    // Pairs by component (its smallest group), in (a, b) order within.
-    std::vector<uint32_t> by_component(pairs.size());
-    std::iota(by_component.begin(), by_component.end(), 0u);
-    std::vector<uint32_t> root(pairs.size());
-    for (size_t i = 0; i < pairs.size(); ++i) {
-      root[i] = components_of.Find(pairs[i].first);
-    }
-    std::stable_sort(by_component.begin(), by_component.end(),
-                     [&](uint32_t x, uint32_t y) { return root[x] < root[y]; });
-    std::vector<std::pair<size_t, size_t>> components;  // [begin, end)
-    for (size_t i = 0; i < by_component.size(); ++i) {
-      if (i == 0 || root[by_component[i]] != root[by_component[i - 1]]) {
-        components.emplace_back(i, i + 1);
-      } else {
-        components.back().second = i + 1;
-      }
-    }
-    result_.spill.components = components.size();
+    const std::vector<Component> components = SplitComponents(pairs);
+    result_.spill.components += components.size();
 
     std::vector<std::vector<Cluster>> found(components.size());
     std::vector<size_t> verified(components.size(), 0);
-    std::vector<size_t> sizes(components.size(), 0);
     std::vector<absl::Status> statuses(components.size());
     std::vector<uint8_t> clustered(num_groups, 0);
     const double threshold = options_.document.threshold;
     ParallelFor(components.size(), options_.threads, [&](size_t c) {
-      const auto [begin, end] = components[c];
-      std::vector<uint32_t> groups;
-      for (size_t i = begin; i < end; ++i) {
-        groups.push_back(pairs[by_component[i]].first);
-        groups.push_back(pairs[by_component[i]].second);
-      }
-      std::sort(groups.begin(), groups.end());
-      groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-      sizes[c] = groups.size();
-      const auto local = [&](uint32_t g) {
-        return static_cast<uint32_t>(
-            std::lower_bound(groups.begin(), groups.end(), g) - groups.begin());
-      };
+      const std::vector<uint32_t>& groups = components[c].texts;
       absl::StatusOr<std::vector<std::vector<uint64_t>>> sets =
           ShingleGroups(groups);
       if (!sets.ok()) {
@@ -393,13 +347,8 @@ class StreamScanner {
         return;
       }
       std::vector<ShingleSet> spans(sets->begin(), sets->end());
-      std::vector<Pair> local_pairs;
-      for (size_t i = begin; i < end; ++i) {
-        const Pair& p = pairs[by_component[i]];
-        local_pairs.emplace_back(local(p.first), local(p.second));
-      }
-      const std::vector<SimilarPair> edges =
-          VerifyCandidates(local_pairs, spans, threshold, /*threads=*/1);
+      const std::vector<SimilarPair> edges = VerifyCandidates(
+          components[c].pairs, spans, threshold, /*threads=*/1);
       verified[c] = edges.size();
       for (const std::vector<uint32_t>& members :
            ClusterWithoutChaining(spans, edges, threshold)) {
@@ -408,6 +357,11 @@ class StreamScanner {
           cluster_groups.push_back(groups[m]);
           clustered[groups[m]] = 1;
         }
+        const auto local = [&](uint32_t g) {
+          return static_cast<size_t>(
+              std::lower_bound(groups.begin(), groups.end(), g) -
+              groups.begin());
+        };
         absl::StatusOr<Cluster> cluster =
             MakeDocumentCluster(cluster_groups, [&](uint32_t x, uint32_t y) {
               return Jaccard(spans[local(x)], spans[local(y)]);
@@ -425,7 +379,7 @@ class StreamScanner {
     for (size_t c = 0; c < components.size(); ++c) {
       stats.document.verified += verified[c];
       result_.spill.largest_component =
-          std::max(result_.spill.largest_component, sizes[c]);
+          std::max(result_.spill.largest_component, components[c].texts.size());
       for (Cluster& cluster : found[c]) clusters.push_back(std::move(cluster));
     }
     std::vector<uint32_t> identical;
@@ -448,9 +402,6 @@ class StreamScanner {
               [](const Cluster& x, const Cluster& y) {
                 return x.members.front().doc < y.members.front().doc;
               });
-    for (size_t i = 0; i < clusters.size(); ++i) {
-      clusters[i].id = static_cast<uint32_t>(i + 1);
-    }
     stats.document.clusters = clusters.size();
     return absl::OkStatus();
   }
@@ -466,6 +417,7 @@ class StreamScanner {
   std::unique_ptr<SpillFile> signatures_;  // item i's at i * k_ values
   std::vector<Item> items_;
   Groups groups_;
+  std::unique_ptr<PassageSpill<Value>> passages_;  // when passages run
 };
 
 }  // namespace
@@ -519,11 +471,6 @@ absl::StatusOr<StreamScanResult> ScanStream(DocumentStream& input,
                                             const EngineOptions& options,
                                             const SpillOptions& spill) {
   NEARDUP_RETURN_IF_ERROR(options.Validate());
-  if (options.level != Level::kDocument) {
-    return absl::InvalidArgumentError(
-        "the streaming scan (--memory) looks for duplicate documents only; "
-        "run it with --level=document");
-  }
   if (spill.memory_bytes < kMinimumBudget) {
     return absl::InvalidArgumentError(
         absl::StrCat("a memory budget of at least 64 MB is needed; got ",

@@ -1,39 +1,42 @@
-// engine/stream_scan.h: the document-level scan of a corpus larger than
-// memory, inside a memory budget, with scratch files in a directory.
+// engine/stream_scan.h: the scan of a corpus larger than memory, at both
+// levels, inside a memory budget, with scratch files in a directory.
 //
 // Why: news dumps and crawls run to tens or thousands of GB; Scan() holds
 // every document, shingle set and signature in memory. This scan streams the
-// input once and keeps per document only about 40 bytes in memory:
+// input once and keeps per document only about 40 bytes in memory (8 more
+// and a bit per passage when passages are looked for):
 //   1. read a batch (DocumentStream), fingerprint and sign it on all
-//      threads; append the documents to a store and the signatures to a
-//      file in `tmp_dir`;
-//   2. group identical texts (in memory: exact key and length per document);
+//      threads; append the documents to a store, the signatures to a file in
+//      `tmp_dir`, and the passages to the passage level's files
+//      (engine/stream_passages.h, which takes the passage level from here);
+//   2. group identical texts (documents in memory: exact key and length per
+//      document);
 //   3. write one LSH band key per band and distinct text into sorted runs
 //      (io/spill.h SortedRuns) and merge them: each bucket's members are
 //      paired as lsh/lsh.h does, and pairs whose signatures (read back from
-//      disk) fall below the estimate floor are dropped;
+//      disk) fall below the estimate floor are dropped
+//      (engine/spilled_candidates.h);
 //   4. split the surviving pairs into connected components; each component
-//      reads its documents back, shingles them, verifies its pairs exactly
-//      and clusters them without chaining (cluster/cluster.h), on all
-//      threads.
-// The clusters are the ones Scan() reports at the document level for the
-// same documents and options: same members, canonical, reasons and
-// similarities (tests/engine/stream_scan_test.cc checks it).
+//      reads its texts back, shingles them, verifies its pairs exactly and
+//      clusters them without chaining (cluster/cluster.h), on all threads;
+//   5. with passages, find the overlaps between documents.
+// The clusters and overlaps are the ones Scan() reports for the same
+// documents and options: same members, canonical, reasons and similarities,
+// in the same order (tests/engine/stream_scan_test.cc checks it).
 //
 // Memory: 24 MB for code and buffers; of the rest, a sixteenth for a batch
-// of text (and its fingerprints, a few times its size), a quarter for band
-// keys before a run is written, an eighth for candidate pairs; 40 bytes per
-// document
-// (up to 64 while vectors grow); plus the documents of the component being
-// verified on each thread, and the clusters found (the result). Disk: about
-// the corpus size (the document store) plus signatures and band keys.
+// of text and its fingerprints (a sixty-fourth with passages, whose
+// shingles and signatures take ~15 times the text), a quarter for band keys
+// before a run is written, an eighth for passage keys, an eighth for
+// candidate pairs; the per-document and per-passage bytes above; plus the
+// texts of the component being verified on each thread, and the clusters
+// found (the result). Disk: about the corpus size (the document store) plus
+// signatures and band keys; with passages, ~num_perm values and 31 band keys
+// per sentence, ~20 times the text.
 // Measured: 5.3 GB of generated news (2.66 M documents) within a 500 MB
-// budget peaked at 445 MB RSS (bench/past_memory.sh; README "Corpora larger
-// than memory").
-//
-// Passages are not looked for (kInvalidArgument unless the level is
-// kDocument): by estimate their band keys are ~33 times the documents'
-// (31 bands per sentence, ~18 sentences per article, 17 bands per article).
+// budget peaked at 445 MB RSS at the document level; the chronam1916 Q1
+// file (both levels) within 1 GB peaked at 864 MB, where Scan() takes
+// 2.86 GB (bench/past_memory.sh; README "Corpora larger than memory").
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, read));
@@ -90,9 +93,9 @@ absl::StatusOr<uint64_t> ParseMemoryBudget(absl::string_view text,
 
 // ScanStream()
 //
-// Reads `input` to its end and returns the document clusters. Errors: those
-// of reading (with file and line), kInvalidArgument for bad options or a
-// level other than kDocument, kResourceExhausted when tmp_dir fills up or
+// Reads `input` to its end and returns the clusters and overlaps of
+// options.level. Errors: those of reading (with file and line),
+// kInvalidArgument for bad options, kResourceExhausted when tmp_dir fills up or
 // the candidate pairs outgrow their share of the budget.
 absl::StatusOr<StreamScanResult> ScanStream(DocumentStream& input,
                                             const EngineOptions& options,

@@ -1,0 +1,132 @@
+#include "engine/spilled_candidates.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "absl/strings/str_cat.h"
+#include "base/disjoint_sets.h"
+#include "lsh/lsh.h"
+
+namespace neardup {
+
+template <typename Value>
+absl::StatusOr<std::vector<TextPair>> PairBuckets(
+    SortedRuns<BandEntry>& runs, const BucketPairing& pairing,
+    absl::FunctionRef<absl::Status(uint32_t, Value*)> read_signature,
+    LevelStats& stats) {
+  const size_t k = pairing.num_perm;
+  std::vector<TextPair> pairs;
+  pairs.reserve(pairing.pair_capacity);  // address space only until filled
+  std::vector<uint32_t> bucket;
+  std::vector<uint32_t> positions;
+  std::vector<Value> signatures;
+  absl::Status status;
+  const auto flush_bucket = [&] {
+    if (bucket.size() < 2 || !status.ok()) return;
+    const size_t m = bucket.size();
+    signatures.resize(m * k);
+    for (size_t i = 0; i < m && status.ok(); ++i) {
+      status = read_signature(bucket[i], signatures.data() + i * k);
+    }
+    if (!status.ok()) return;
+    positions.resize(m);
+    std::iota(positions.begin(), positions.end(), 0u);
+    const bool oversized = ForEachBucketPair(
+        positions, pairing.max_bucket, [&](uint32_t i, uint32_t j) {
+          ++stats.candidates;
+          if (!AgreeAtLeast(signatures.data() + size_t{i} * k,
+                            signatures.data() + size_t{j} * k, k,
+                            pairing.needed)) {
+            ++stats.pruned;
+            return;
+          }
+          pairs.emplace_back(bucket[i], bucket[j]);
+        });
+    if (oversized) ++stats.oversized_buckets;
+    if (pairs.size() >= pairing.pair_capacity) {
+      std::sort(pairs.begin(), pairs.end());
+      pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+      if (pairs.size() >= pairing.pair_capacity / 2) {
+        status = absl::ResourceExhaustedError(absl::StrCat(
+            "more than ", pairs.size(), " candidate ", pairing.level,
+            " pairs do not fit in an eighth of --memory; raise --memory or "
+            "the ",
+            pairing.level, " threshold"));
+      }
+    }
+  };
+  BandEntry current{0, 0, 0};
+  bool started = false;
+  NEARDUP_RETURN_IF_ERROR(runs.Merge([&](const BandEntry& e) {
+    if (!started || e.band != current.band || e.key != current.key) {
+      flush_bucket();
+      bucket.clear();
+      current = e;
+      started = true;
+    }
+    bucket.push_back(e.text);
+  }));
+  flush_bucket();
+  NEARDUP_RETURN_IF_ERROR(status);
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
+
+template absl::StatusOr<std::vector<TextPair>> PairBuckets<uint32_t>(
+    SortedRuns<BandEntry>&, const BucketPairing&,
+    absl::FunctionRef<absl::Status(uint32_t, uint32_t*)>, LevelStats&);
+template absl::StatusOr<std::vector<TextPair>> PairBuckets<uint64_t>(
+    SortedRuns<BandEntry>&, const BucketPairing&,
+    absl::FunctionRef<absl::Status(uint32_t, uint64_t*)>, LevelStats&);
+
+std::vector<Component> SplitComponents(const std::vector<TextPair>& pairs) {
+  // Texts renumbered densely, so that memory follows the pairs.
+  std::vector<uint32_t> texts;
+  texts.reserve(pairs.size() * 2);
+  for (const auto& [a, b] : pairs) {
+    texts.push_back(a);
+    texts.push_back(b);
+  }
+  std::sort(texts.begin(), texts.end());
+  texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+  const auto dense = [&](uint32_t text) {
+    return static_cast<uint32_t>(
+        std::lower_bound(texts.begin(), texts.end(), text) - texts.begin());
+  };
+  DisjointSets sets(texts.size());
+  for (const auto& [a, b] : pairs) sets.Join(dense(a), dense(b));
+  // Roots are the smallest members: numbering components by first sight of
+  // their root in text order orders them by smallest text.
+  std::vector<uint32_t> component_of_root(texts.size(), UINT32_MAX);
+  std::vector<Component> components;
+  std::vector<uint32_t> component(texts.size());
+  for (uint32_t t = 0; t < texts.size(); ++t) {
+    const uint32_t root = sets.Find(t);
+    if (component_of_root[root] == UINT32_MAX) {
+      component_of_root[root] = static_cast<uint32_t>(components.size());
+      components.emplace_back();
+    }
+    component[t] = component_of_root[root];
+    components[component[t]].texts.push_back(texts[t]);
+  }
+  for (const auto& [a, b] : pairs) {
+    Component& c = components[component[dense(a)]];
+    const auto local = [&](uint32_t text) {
+      return static_cast<uint32_t>(
+          std::lower_bound(c.texts.begin(), c.texts.end(), text) -
+          c.texts.begin());
+    };
+    c.pairs.emplace_back(local(a), local(b));
+  }
+  return components;
+}
+
+absl::Status FirstError(const std::vector<absl::Status>& statuses) {
+  for (const absl::Status& s : statuses) {
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace neardup

@@ -1,0 +1,455 @@
+#include "engine/stream_passages.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/parallel.h"
+#include "base/status_macros.h"
+#include "cluster/cluster.h"
+#include "engine/build_cluster.h"
+#include "lsh/lsh.h"
+#include "shingle/shingle.h"
+
+namespace neardup {
+
+// The shingle sets of the passages in candidate pairs, on disk.
+template <typename Value>
+struct PassageSpill<Value>::ShingleStore {
+  std::vector<uint32_t> passages;  // ascending
+  std::vector<uint64_t> offsets;   // passage i's: [offsets[i], offsets[i+1])
+  std::unique_ptr<SpillFile> file;
+
+  absl::StatusOr<std::vector<uint64_t>> Read(uint32_t passage) const {
+    const size_t i = static_cast<size_t>(
+        std::lower_bound(passages.begin(), passages.end(), passage) -
+        passages.begin());
+    std::vector<uint64_t> set(offsets[i + 1] - offsets[i]);
+    NEARDUP_RETURN_IF_ERROR(file->ReadAt(offsets[i] * sizeof(uint64_t),
+                                         set.data(),
+                                         set.size() * sizeof(uint64_t)));
+    return set;
+  }
+};
+
+template <typename Value>
+PassageSpill<Value>::PassageSpill(const EngineOptions& options,
+                                  const SpillOptions& spill,
+                                  const MinHasher& hasher,
+                                  uint64_t usable_bytes)
+    : options_(options),
+      spill_(spill),
+      hasher_(hasher),
+      k_(static_cast<size_t>(hasher.num_perm())),
+      usable_(usable_bytes) {
+  passage_options_ = options;
+  passage_options_.level = Level::kPassage;
+  first_passage_.push_back(0);
+}
+
+template <typename Value>
+absl::StatusOr<std::unique_ptr<PassageSpill<Value>>>
+PassageSpill<Value>::Create(const EngineOptions& options,
+                            const SpillOptions& spill, const MinHasher& hasher,
+                            uint64_t usable_bytes) {
+  std::unique_ptr<PassageSpill> p(
+      new PassageSpill(options, spill, hasher, usable_bytes));
+  NEARDUP_ASSIGN_OR_RETURN(p->lsh_, options.EffectiveLsh(options.passage));
+  NEARDUP_ASSIGN_OR_RETURN(p->records_, SpillFile::Create(spill.tmp_dir));
+  NEARDUP_ASSIGN_OR_RETURN(p->signatures_, SpillFile::Create(spill.tmp_dir));
+  NEARDUP_ASSIGN_OR_RETURN(p->members_, SpillFile::Create(spill.tmp_dir));
+  NEARDUP_ASSIGN_OR_RETURN(
+      p->texts_, SortedRuns<TextEntry>::Create(
+                     spill.tmp_dir, static_cast<size_t>(usable_bytes / 8)));
+  return p;
+}
+
+template <typename Value>
+absl::Status PassageSpill<Value>::Add(
+    absl::Span<const PassageFingerprint> passages, const Value* signatures) {
+  const uint32_t document = static_cast<uint32_t>(eligible_.size());
+  const uint64_t first = first_passage_.back();
+  if (first + passages.size() >= (uint64_t{1} << 32)) {
+    return absl::InvalidArgumentError(
+        "the streaming scan handles fewer than 2^32 passages");
+  }
+  uint32_t eligible = 0;
+  for (size_t i = 0; i < passages.size(); ++i) {
+    const PassageFingerprint& p = passages[i];
+    const Record record{p.start, p.end, p.normalized_length};
+    NEARDUP_RETURN_IF_ERROR(records_->Append(&record, sizeof(record)));
+    const bool has_shingles = !p.shingles.empty();
+    eligible += has_shingles ? 1 : 0;
+    NEARDUP_RETURN_IF_ERROR(texts_->Add(TextEntry{
+        p.exact_key, p.normalized_length, static_cast<uint32_t>(first + i),
+        document, has_shingles ? 1u : 0u}));
+  }
+  short_passages_ += passages.size() - eligible;
+  if (!passages.empty()) {
+    NEARDUP_RETURN_IF_ERROR(
+        signatures_->Append(signatures, passages.size() * k_ * sizeof(Value)));
+  }
+  eligible_.push_back(eligible);
+  first_passage_.push_back(static_cast<uint32_t>(first + passages.size()));
+  return absl::OkStatus();
+}
+
+template <typename Value>
+uint32_t PassageSpill<Value>::DocumentOf(uint32_t passage) const {
+  return static_cast<uint32_t>(
+      std::upper_bound(first_passage_.begin(), first_passage_.end(), passage) -
+      first_passage_.begin() - 1);
+}
+
+// Identical passages grouped as Scan() groups them.
+template <typename Value>
+absl::Status PassageSpill<Value>::Group(ScanStats& stats) {
+  const uint32_t passages = first_passage_.back();
+  representative_.assign((size_t{passages} + 63) / 64, 0);
+  std::vector<uint32_t> run;  // passages of one text, ascending
+  size_t run_documents = 0;
+  bool run_eligible = false;
+  absl::Status status;
+  const auto flush = [&] {
+    if (run.empty() || !status.ok()) return;
+    const bool boilerplate = run_documents >= options_.boilerplate_min_docs;
+    if (!boilerplate && !run_eligible) return;
+    if (!boilerplate) {
+      representative_[run[0] / 64] |= uint64_t{1} << (run[0] % 64);
+      ++stats.passage.distinct;
+      if (run.size() == 1) return;
+    }
+    TextSpan span{run[0], static_cast<uint32_t>(run.size()),
+                  members_->size() / sizeof(uint32_t), run_documents};
+    status = members_->Append(run.data(), run.size() * sizeof(uint32_t));
+    (boilerplate ? boilerplate_ : repeated_).push_back(span);
+  };
+  TextEntry current{0, 0, 0, 0, 0};
+  uint32_t last_document = 0;
+  NEARDUP_RETURN_IF_ERROR(texts_->Merge([&](const TextEntry& e) {
+    if (run.empty() || e.key != current.key || e.length != current.length) {
+      flush();
+      run.clear();
+      run_documents = 0;
+      run_eligible = e.eligible != 0;  // that of the first passage
+      current = e;
+    }
+    if (run.empty() || e.document != last_document) ++run_documents;
+    last_document = e.document;
+    run.push_back(e.passage);
+  }));
+  flush();
+  NEARDUP_RETURN_IF_ERROR(status);
+  texts_.reset();
+  NEARDUP_RETURN_IF_ERROR(members_->Flush());
+  const auto by_first = [](const TextSpan& x, const TextSpan& y) {
+    return x.first < y.first;
+  };
+  std::sort(repeated_.begin(), repeated_.end(), by_first);
+  std::sort(boilerplate_.begin(), boilerplate_.end(), by_first);
+  stats.boilerplate_clusters = boilerplate_.size();
+  return absl::OkStatus();
+}
+
+// Band keys of the representatives into sorted runs, merged into pairs.
+template <typename Value>
+absl::StatusOr<std::vector<TextPair>> PassageSpill<Value>::Candidates(
+    LevelStats& stats, SpillStats& spill) {
+  if (options_.progress) options_.progress({"passages: band keys", 0, 0});
+  NEARDUP_RETURN_IF_ERROR(signatures_->Flush());
+  NEARDUP_ASSIGN_OR_RETURN(
+      auto runs, SortedRuns<BandEntry>::Create(
+                     spill_.tmp_dir, static_cast<size_t>(usable_ / 4)));
+  const uint32_t passages = first_passage_.back();
+  constexpr size_t kChunk = 4096;
+  std::vector<Value> chunk(kChunk * k_);
+  for (uint32_t begin = 0; begin < passages; begin += kChunk) {
+    const size_t count = std::min<size_t>(kChunk, passages - begin);
+    NEARDUP_RETURN_IF_ERROR(
+        signatures_->ReadAt(uint64_t{begin} * k_ * sizeof(Value), chunk.data(),
+                            count * k_ * sizeof(Value)));
+    for (size_t i = 0; i < count; ++i) {
+      const uint32_t passage = static_cast<uint32_t>(begin + i);
+      if (!IsRepresentative(passage)) continue;
+      for (int band = 0; band < lsh_.bands; ++band) {
+        const Value* values =
+            chunk.data() + i * k_ + static_cast<size_t>(band * lsh_.rows);
+        NEARDUP_RETURN_IF_ERROR(
+            runs->Add(BandEntry{static_cast<uint32_t>(band), passage,
+                                BandKey(values, lsh_.rows, band)}));
+      }
+    }
+  }
+  if (options_.progress) options_.progress({"passages: candidates", 0, 0});
+  BucketPairing pairing;
+  pairing.num_perm = k_;
+  pairing.needed = AgreementNeeded(
+      EstimateFloor(options_.passage.threshold, hasher_.num_perm()),
+      hasher_.num_perm());
+  pairing.max_bucket = options_.max_bucket;
+  pairing.pair_capacity =
+      std::max<size_t>(1 << 16, usable_ / 8 / sizeof(TextPair));
+  pairing.level = "passage";
+  NEARDUP_ASSIGN_OR_RETURN(std::vector<TextPair> pairs,
+                           PairBuckets<Value>(
+                               *runs, pairing,
+                               [&](uint32_t passage, Value* out) {
+                                 return signatures_->ReadAt(
+                                     uint64_t{passage} * k_ * sizeof(Value),
+                                     out, k_ * sizeof(Value));
+                               },
+                               stats));
+  spill.band_runs += runs->runs();
+  spill.scratch_bytes += runs->spilled_bytes();
+  return pairs;
+}
+
+// Reads back the documents that hold a candidate, in input order, and
+// writes the candidates' shingle sets.
+template <typename Value>
+absl::StatusOr<typename PassageSpill<Value>::ShingleStore>
+PassageSpill<Value>::StoreShingles(const std::vector<Component>& components,
+                                   const DocumentStore& documents) const {
+  ShingleStore store;
+  for (const Component& c : components) {
+    store.passages.insert(store.passages.end(), c.texts.begin(), c.texts.end());
+  }
+  std::sort(store.passages.begin(), store.passages.end());
+  NEARDUP_ASSIGN_OR_RETURN(store.file, SpillFile::Create(spill_.tmp_dir));
+  store.offsets.reserve(store.passages.size() + 1);
+  store.offsets.push_back(0);
+  // Chunks of documents, fingerprinted in parallel; within a chunk, the
+  // passages of document d are passages[first[d] ... first[d + 1]).
+  const size_t chunk_documents = 64 * static_cast<size_t>(options_.threads);
+  std::vector<uint32_t> chunk;  // documents
+  std::vector<size_t> first;
+  std::vector<std::vector<std::vector<uint64_t>>> sets;
+  std::vector<absl::Status> statuses;
+  for (size_t begin = 0; begin < store.passages.size();) {
+    chunk.clear();
+    first.clear();
+    size_t end = begin;
+    while (end < store.passages.size()) {
+      const uint32_t document = DocumentOf(store.passages[end]);
+      if (chunk.empty() || chunk.back() != document) {
+        if (chunk.size() == chunk_documents) break;
+        chunk.push_back(document);
+        first.push_back(end);
+      }
+      ++end;
+    }
+    first.push_back(end);
+    sets.assign(chunk.size(), {});
+    statuses.assign(chunk.size(), absl::OkStatus());
+    ParallelFor(chunk.size(), options_.threads, [&](size_t d) {
+      absl::StatusOr<Document> document = documents.Get(chunk[d]);
+      if (!document.ok()) {
+        statuses[d] = document.status();
+        return;
+      }
+      DocumentFingerprint fp =
+          FingerprintDocument(document->text, passage_options_);
+      for (size_t i = first[d]; i < first[d + 1]; ++i) {
+        const size_t index = store.passages[i] - first_passage_[chunk[d]];
+        sets[d].push_back(std::move(fp.passages[index].shingles));
+      }
+    });
+    NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
+    for (const auto& document_sets : sets) {
+      for (const std::vector<uint64_t>& set : document_sets) {
+        NEARDUP_RETURN_IF_ERROR(
+            store.file->Append(set.data(), set.size() * sizeof(uint64_t)));
+        store.offsets.push_back(store.offsets.back() + set.size());
+      }
+    }
+    begin = end;
+  }
+  NEARDUP_RETURN_IF_ERROR(store.file->Flush());
+  return store;
+}
+
+template <typename Value>
+absl::StatusOr<std::vector<uint32_t>> PassageSpill<Value>::MembersOf(
+    const std::vector<TextSpan>& spans, uint32_t text) const {
+  const auto it = std::lower_bound(
+      spans.begin(), spans.end(), text,
+      [](const TextSpan& s, uint32_t t) { return s.first < t; });
+  if (it == spans.end() || it->first != text) return std::vector{text};
+  std::vector<uint32_t> members(it->count);
+  NEARDUP_RETURN_IF_ERROR(members_->ReadAt(it->offset * sizeof(uint32_t),
+                                           members.data(),
+                                           members.size() * sizeof(uint32_t)));
+  return members;
+}
+
+template <typename Value>
+absl::StatusOr<Member> PassageSpill<Value>::MakeMember(
+    uint32_t passage, const DocumentStore& documents, std::string& date) const {
+  Record record;
+  NEARDUP_RETURN_IF_ERROR(records_->ReadAt(uint64_t{passage} * sizeof(Record),
+                                           &record, sizeof(record)));
+  const uint32_t document = DocumentOf(passage);
+  NEARDUP_ASSIGN_OR_RETURN(DocumentStore::Info info,
+                           documents.GetInfo(document));
+  date = std::move(info.date);
+  return Member{document, record.start, record.end, record.normalized_length,
+                1.0};
+}
+
+template <typename Value>
+absl::StatusOr<Cluster> PassageSpill<Value>::MakeCluster(
+    absl::Span<const uint32_t> texts, const DocumentStore& documents,
+    absl::FunctionRef<double(size_t, size_t)> text_similarity) const {
+  std::vector<std::pair<uint32_t, uint32_t>> passages;  // (passage, text)
+  for (uint32_t t = 0; t < texts.size(); ++t) {
+    NEARDUP_ASSIGN_OR_RETURN(const std::vector<uint32_t> members,
+                             MembersOf(repeated_, texts[t]));
+    for (const uint32_t m : members) passages.emplace_back(m, t);
+  }
+  std::sort(passages.begin(), passages.end());
+  std::vector<Member> members(passages.size());
+  std::vector<std::string> dates(passages.size());
+  for (size_t i = 0; i < passages.size(); ++i) {
+    NEARDUP_ASSIGN_OR_RETURN(
+        members[i], MakeMember(passages[i].first, documents, dates[i]));
+  }
+  return BuildCluster(Level::kPassage, std::move(members), dates,
+                      options_.passage.canonical, [&](size_t i, size_t j) {
+                        const uint32_t x = passages[i].second;
+                        const uint32_t y = passages[j].second;
+                        return x == y ? 1.0 : text_similarity(x, y);
+                      });
+}
+
+template <typename Value>
+absl::StatusOr<std::vector<Cluster>> PassageSpill<Value>::Finish(
+    const DocumentStore& documents, ScanStats& stats, SpillStats& spill) {
+  LevelStats& level = stats.passage;
+  level.lsh = lsh_;
+  stats.short_passages = short_passages_;
+  level.items = first_passage_.back() - short_passages_;
+  NEARDUP_RETURN_IF_ERROR(records_->Flush());
+  if (options_.progress) options_.progress({"passages: grouping", 0, 0});
+  NEARDUP_RETURN_IF_ERROR(Group(stats));
+  spill.scratch_bytes += records_->size() + signatures_->size();
+  std::vector<Component> components;
+  {
+    NEARDUP_ASSIGN_OR_RETURN(const std::vector<TextPair> pairs,
+                             Candidates(level, spill));
+    components = SplitComponents(pairs);
+  }
+  signatures_.reset();
+  if (options_.progress) options_.progress({"passages: verification", 0, 0});
+  NEARDUP_ASSIGN_OR_RETURN(const ShingleStore store,
+                           StoreShingles(components, documents));
+  spill.scratch_bytes += store.file->size();
+  spill.components += components.size();
+
+  std::vector<std::vector<Cluster>> found(components.size());
+  std::vector<size_t> verified(components.size(), 0);
+  std::vector<absl::Status> statuses(components.size());
+  std::vector<uint8_t> clustered(repeated_.size(), 0);
+  const double threshold = options_.passage.threshold;
+  ParallelFor(components.size(), options_.threads, [&](size_t c) {
+    const Component& component = components[c];
+    std::vector<std::vector<uint64_t>> sets;
+    for (const uint32_t passage : component.texts) {
+      absl::StatusOr<std::vector<uint64_t>> set = store.Read(passage);
+      if (!set.ok()) {
+        statuses[c] = set.status();
+        return;
+      }
+      sets.push_back(*std::move(set));
+    }
+    const std::vector<ShingleSet> spans(sets.begin(), sets.end());
+    const std::vector<SimilarPair> edges =
+        VerifyCandidates(component.pairs, spans, threshold, /*threads=*/1);
+    verified[c] = edges.size();
+    for (const std::vector<uint32_t>& local :
+         ClusterWithoutChaining(spans, edges, threshold)) {
+      std::vector<uint32_t> texts;
+      for (const uint32_t m : local) {
+        texts.push_back(component.texts[m]);
+        const auto it = std::lower_bound(
+            repeated_.begin(), repeated_.end(), component.texts[m],
+            [](const TextSpan& s, uint32_t t) { return s.first < t; });
+        if (it != repeated_.end() && it->first == component.texts[m]) {
+          clustered[static_cast<size_t>(it - repeated_.begin())] = 1;
+        }
+      }
+      absl::StatusOr<Cluster> cluster =
+          MakeCluster(texts, documents, [&](size_t x, size_t y) {
+            return Jaccard(spans[local[x]], spans[local[y]]);
+          });
+      if (!cluster.ok()) {
+        statuses[c] = cluster.status();
+        return;
+      }
+      found[c].push_back(*std::move(cluster));
+    }
+  });
+  NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
+  std::vector<Cluster> clusters;
+  for (size_t c = 0; c < components.size(); ++c) {
+    level.verified += verified[c];
+    spill.largest_component =
+        std::max(spill.largest_component, components[c].texts.size());
+    for (Cluster& cluster : found[c]) clusters.push_back(std::move(cluster));
+  }
+  found = {};
+
+  // Repeated texts that joined no near duplicate, and boilerplate.
+  std::vector<size_t> identical;
+  for (size_t r = 0; r < repeated_.size(); ++r) {
+    if (!clustered[r]) identical.push_back(r);
+  }
+  const size_t near_duplicates = clusters.size();
+  clusters.resize(near_duplicates + identical.size() + boilerplate_.size());
+  statuses.assign(identical.size() + boilerplate_.size(), absl::OkStatus());
+  ParallelFor(statuses.size(), options_.threads, [&](size_t i) {
+    absl::StatusOr<Cluster> cluster;
+    if (i < identical.size()) {
+      const uint32_t text = repeated_[identical[i]].first;
+      cluster = MakeCluster(absl::MakeConstSpan(&text, 1), documents,
+                            [](size_t, size_t) { return 1.0; });
+    } else {
+      const TextSpan& span = boilerplate_[i - identical.size()];
+      std::vector<Member> members;
+      std::string date;
+      absl::StatusOr<std::vector<uint32_t>> passages =
+          MembersOf(boilerplate_, span.first);
+      for (size_t m = 0; passages.ok() && m < passages->size(); ++m) {
+        absl::StatusOr<Member> member =
+            MakeMember((*passages)[m], documents, date);
+        if (!member.ok()) {
+          passages = member.status();
+          break;
+        }
+        members.push_back(*member);
+      }
+      cluster = passages.ok() ? absl::StatusOr<Cluster>(BoilerplateCluster(
+                                    std::move(members), span.documents))
+                              : passages.status();
+    }
+    if (!cluster.ok()) {
+      statuses[i] = cluster.status();
+      return;
+    }
+    clusters[near_duplicates + i] = *std::move(cluster);
+  });
+  NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
+  level.clusters = clusters.size() - boilerplate_.size();
+  std::sort(clusters.begin(), clusters.end(),
+            [](const Cluster& x, const Cluster& y) {
+              const Member& a = x.members.front();
+              const Member& b = y.members.front();
+              return std::pair(a.doc, a.start) < std::pair(b.doc, b.start);
+            });
+  return clusters;
+}
+
+template class PassageSpill<uint32_t>;
+template class PassageSpill<uint64_t>;
+
+}  // namespace neardup
