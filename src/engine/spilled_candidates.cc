@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/disjoint_sets.h"
+#include "base/parallel.h"
 #include "lsh/lsh.h"
 
 namespace neardup {
@@ -17,32 +18,75 @@ absl::StatusOr<std::vector<TextPair>> PairBuckets(
   const size_t k = pairing.num_perm;
   std::vector<TextPair> pairs;
   pairs.reserve(pairing.pair_capacity);  // address space only until filled
-  std::vector<uint32_t> bucket;
-  std::vector<uint32_t> positions;
-  std::vector<Value> signatures;
+  // Buckets of two or more are collected in batches (members of bucket b:
+  // members[offsets[b] ... offsets[b + 1])), then paired on all threads in
+  // slices whose results are joined in slice order.
+  constexpr size_t kBatchMembers = size_t{1} << 16;
+  std::vector<uint32_t> members;
+  std::vector<size_t> offsets = {0};
+  struct Slice {
+    size_t begin, end;  // buckets
+    std::vector<TextPair> pairs;
+    size_t candidates = 0, pruned = 0, oversized = 0;
+    absl::Status status;
+  };
+  std::vector<Slice> slices;
   absl::Status status;
-  const auto flush_bucket = [&] {
-    if (bucket.size() < 2 || !status.ok()) return;
-    const size_t m = bucket.size();
-    signatures.resize(m * k);
-    for (size_t i = 0; i < m && status.ok(); ++i) {
-      status = read_signature(bucket[i], signatures.data() + i * k);
+  const auto pair_batch = [&] {
+    const size_t buckets = offsets.size() - 1;
+    if (buckets == 0 || !status.ok()) {
+      members.clear();
+      offsets.assign(1, 0);
+      return;
     }
-    if (!status.ok()) return;
-    positions.resize(m);
-    std::iota(positions.begin(), positions.end(), 0u);
-    const bool oversized = ForEachBucketPair(
-        positions, pairing.max_bucket, [&](uint32_t i, uint32_t j) {
-          ++stats.candidates;
-          if (!AgreeAtLeast(signatures.data() + size_t{i} * k,
-                            signatures.data() + size_t{j} * k, k,
-                            pairing.needed)) {
-            ++stats.pruned;
-            return;
-          }
-          pairs.emplace_back(bucket[i], bucket[j]);
-        });
-    if (oversized) ++stats.oversized_buckets;
+    const size_t count = std::min<size_t>(
+        buckets, 4 * static_cast<size_t>(std::max(1, pairing.threads)));
+    slices.assign(count, Slice{});
+    for (size_t s = 0; s < count; ++s) {
+      slices[s].begin = buckets * s / count;
+      slices[s].end = buckets * (s + 1) / count;
+    }
+    ParallelFor(count, pairing.threads, [&](size_t s) {
+      Slice& slice = slices[s];
+      std::vector<Value> signatures;
+      std::vector<uint32_t> positions;
+      for (size_t b = slice.begin; b < slice.end; ++b) {
+        const absl::Span<const uint32_t> bucket(members.data() + offsets[b],
+                                                offsets[b + 1] - offsets[b]);
+        const size_t m = bucket.size();
+        signatures.resize(m * k);
+        for (size_t i = 0; i < m; ++i) {
+          slice.status = read_signature(bucket[i], signatures.data() + i * k);
+          if (!slice.status.ok()) return;
+        }
+        positions.resize(m);
+        std::iota(positions.begin(), positions.end(), 0u);
+        const bool oversized = ForEachBucketPair(
+            positions, pairing.max_bucket, [&](uint32_t i, uint32_t j) {
+              ++slice.candidates;
+              if (!AgreeAtLeast(signatures.data() + size_t{i} * k,
+                                signatures.data() + size_t{j} * k, k,
+                                pairing.needed)) {
+                ++slice.pruned;
+                return;
+              }
+              slice.pairs.emplace_back(bucket[i], bucket[j]);
+            });
+        slice.oversized += oversized ? 1 : 0;
+      }
+    });
+    for (Slice& slice : slices) {
+      if (!slice.status.ok()) {
+        status = slice.status;
+        return;
+      }
+      stats.candidates += slice.candidates;
+      stats.pruned += slice.pruned;
+      stats.oversized_buckets += slice.oversized;
+      pairs.insert(pairs.end(), slice.pairs.begin(), slice.pairs.end());
+    }
+    members.clear();
+    offsets.assign(1, 0);
     if (pairs.size() >= pairing.pair_capacity) {
       std::sort(pairs.begin(), pairs.end());
       pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
@@ -59,14 +103,24 @@ absl::StatusOr<std::vector<TextPair>> PairBuckets(
   bool started = false;
   NEARDUP_RETURN_IF_ERROR(runs.Merge([&](const BandEntry& e) {
     if (!started || e.band != current.band || e.key != current.key) {
-      flush_bucket();
-      bucket.clear();
+      // Close the previous bucket: kept with two or more members.
+      if (members.size() - offsets.back() >= 2) {
+        offsets.push_back(members.size());
+        if (members.size() >= kBatchMembers) pair_batch();
+      } else {
+        members.resize(offsets.back());
+      }
       current = e;
       started = true;
     }
-    bucket.push_back(e.text);
+    members.push_back(e.text);
   }));
-  flush_bucket();
+  if (members.size() - offsets.back() >= 2) {
+    offsets.push_back(members.size());
+  } else {
+    members.resize(offsets.back());
+  }
+  pair_batch();
   NEARDUP_RETURN_IF_ERROR(status);
   std::sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());

@@ -47,6 +47,12 @@ struct BandEntry {
     if (key != o.key) return key < o.key;
     return text < o.text;
   }
+  // Orders as operator< does, less finely (io/spill.h sorts runs by it):
+  // the band in the top 6 bits, then the key's top bits. Bands from 63 on
+  // share one value.
+  uint64_t sort_key() const {
+    return band < 63 ? (uint64_t{band} << 58) | (key >> 6) : uint64_t{63} << 58;
+  }
 };
 
 struct BucketPairing {
@@ -55,12 +61,14 @@ struct BucketPairing {
   size_t max_bucket = 200;
   size_t pair_capacity = 1 << 16;        // pairs held before giving up
   absl::string_view level = "document";  // names the level in errors
+  int threads = 1;  // buckets are paired on this many threads
 };
 
 // PairBuckets()
 //
 // Merges `runs` into buckets and pairs each bucket as FindCandidates()
-// does; `read_signature(text, out)` fills a text's num_perm values. Counts
+// does, on pairing.threads threads; `read_signature(text, out)` fills a
+// text's num_perm values (called from several threads at once). Counts
 // candidates, pruned pairs and oversized buckets into `stats`. Returns the
 // sorted, unique pairs; kResourceExhausted (naming the level and what to
 // raise) when more than half of pair_capacity remain after deduplication,

@@ -191,6 +191,7 @@ absl::StatusOr<std::vector<TextPair>> PassageSpill<Value>::Candidates(
   pairing.pair_capacity =
       std::max<size_t>(1 << 16, usable_ / 8 / sizeof(TextPair));
   pairing.level = "passage";
+  pairing.threads = options_.threads;
   NEARDUP_ASSIGN_OR_RETURN(std::vector<TextPair> pairs,
                            PairBuckets<Value>(
                                *runs, pairing,

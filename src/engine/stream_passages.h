@@ -96,6 +96,7 @@ class PassageSpill {
       if (length != o.length) return length < o.length;
       return passage < o.passage;
     }
+    uint64_t sort_key() const { return key; }  // see io/spill.h
   };
   struct TextSpan {   // the passages of one repeated or boilerplate text
     uint32_t first;   // its first passage (the representative)

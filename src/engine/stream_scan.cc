@@ -251,6 +251,7 @@ class StreamScanner {
     pairing.pair_capacity =
         std::max<size_t>(1 << 16, usable_ / 8 / sizeof(TextPair));
     pairing.level = "document";
+    pairing.threads = options_.threads;
     NEARDUP_ASSIGN_OR_RETURN(
         std::vector<TextPair> pairs,
         PairBuckets<Value>(

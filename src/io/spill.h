@@ -25,8 +25,10 @@
 #define NEARDUP_IO_SPILL_H_
 
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <queue>
 #include <string>
@@ -37,6 +39,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/hash_sort.h"
 #include "base/status_macros.h"
 #include "io/reader.h"
 
@@ -74,7 +77,8 @@ class SpillFile {
 
 // SortedRuns<Record>
 //
-// An external sort of trivially copyable records ordered by operator<.
+// An external sort of trivially copyable records ordered by operator< (and
+// by sort_key() first where they have one: see SortBuffer()).
 // Records are buffered up to `memory_bytes`; a full buffer is sorted and
 // written out as a run. Merge() visits every record in ascending order,
 // reading all runs at once through buffers that share `memory_bytes`. With
@@ -101,7 +105,7 @@ class SortedRuns {
   // Visits every record added, ascending. Call once, after the last Add().
   absl::Status Merge(absl::FunctionRef<void(const Record&)> visit) {
     if (runs_.empty()) {
-      std::sort(buffer_.begin(), buffer_.end());
+      SortBuffer();
       for (const Record& r : buffer_) visit(r);
       buffer_ = {};
       return absl::OkStatus();
@@ -163,12 +167,31 @@ class SortedRuns {
  private:
   SortedRuns(std::unique_ptr<SpillFile> file, size_t memory_bytes)
       : file_(std::move(file)),
-        capacity_(std::max<size_t>(1024, memory_bytes / sizeof(Record))) {
+        // A hashed sort needs scratch as large as the buffer.
+        capacity_(std::max<size_t>(
+            1024, memory_bytes / sizeof(Record) / (kHashSorted ? 2 : 1))) {
     buffer_.reserve(capacity_);
   }
 
+  // Records with a `uint64_t sort_key() const` that orders them before
+  // operator< does (an evenly spread hash in its top bits) sort by
+  // base/hash_sort.h; others by std::sort.
+  static constexpr bool kHashSorted = requires(const Record& r) {
+    { r.sort_key() } -> std::convertible_to<uint64_t>;
+  };
+  void SortBuffer() {
+    if constexpr (kHashSorted) {
+      std::vector<Record> scratch;
+      SortHashed(
+          buffer_, scratch, [](const Record& r) { return r.sort_key(); },
+          std::less<Record>());
+    } else {
+      std::sort(buffer_.begin(), buffer_.end());
+    }
+  }
+
   absl::Status Spill() {
-    std::sort(buffer_.begin(), buffer_.end());
+    SortBuffer();
     runs_.emplace_back(file_->size() / sizeof(Record), buffer_.size());
     NEARDUP_RETURN_IF_ERROR(
         file_->Append(buffer_.data(), buffer_.size() * sizeof(Record)));
