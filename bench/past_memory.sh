@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The document-level scan of a generated corpus, in memory and streamed
-# within a budget (`--memory`), side by side, median of N runs each:
-#   bench/past_memory.sh [BYTES] [BUDGET] [RUNS] [MODES]
+# The scan of a generated corpus, in memory and streamed within a budget
+# (`--memory`), side by side, median of N runs each:
+#   bench/past_memory.sh [BYTES] [BUDGET] [RUNS] [MODES] [LEVEL]
 # Defaults: a 1 GB corpus (made once by neardup_generate from BBC News,
-# edit rate 0.02, in $TMPDIR or /tmp), a 100 MB budget, 3 runs, and MODES
-# "memory stream" (give "stream" alone for corpora that do not fit).
+# edit rate 0.02, in $TMPDIR or /tmp), a 100 MB budget, 3 runs, MODES
+# "memory stream" (give "stream" alone for corpora that do not fit) and
+# LEVEL document (or passage, or both).
 # Prints wall seconds, MB/s, documents/s and peak RSS, and checks that the
 # two reports are identical.
 set -euo pipefail
@@ -14,6 +15,7 @@ bytes=${1:-1000000000}
 budget=${2:-100000000}
 runs=${3:-3}
 modes=${4:-memory stream}
+level=${5:-document}
 tmp=${TMPDIR:-/tmp}
 bin=$root/build/release/src/neardup
 generate=$root/build/release/tools/generate/neardup_generate
@@ -26,13 +28,14 @@ fi
 input=$corpus/corpus.jsonl
 size=$(stat -c %s "$input")
 docs=$(wc -l < "$input")
-printf '%s: %d documents, %.1f MB; budget %.0f MB\n' "$input" "$docs" \
-  "$(echo "$size / 1000000" | bc -l)" "$(echo "$budget / 1000000" | bc -l)"
+printf '%s: %d documents, %.1f MB; budget %.0f MB; level %s\n' "$input" \
+  "$docs" "$(echo "$size / 1000000" | bc -l)" \
+  "$(echo "$budget / 1000000" | bc -l)" "$level"
 printf '%-7s %9s %9s %11s %10s\n' mode wall_s MB/s docs/s peak_MB
 for mode in $modes; do
   flags=()
   [ "$mode" = stream ] && flags=(--memory="$budget" --tmp_dir="$tmp")
-  median=$(median_time "$runs" "$bin" scan "$input" --level=document \
+  median=$(median_time "$runs" "$bin" scan "$input" --level="$level" \
     "${flags[@]}" --quiet --output "$tmp/neardup_$mode.jsonl")
   wall=${median% *}
   rss_kb=${median#* }

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -103,12 +104,13 @@ ABSL_FLAG(int, examples, 10,
           "to list per level.");
 ABSL_FLAG(std::string, format, "table", "eval: table (for a person) or json.");
 ABSL_FLAG(std::string, memory, "",
-          "scan: stream a corpus larger than memory within this budget "
-          "(bytes, 500M, 2G, or 10% of physical memory), with scratch files "
-          "in --tmp_dir. Document level only (--level=document).");
+          "scan, clean: stream a corpus larger than memory within this "
+          "budget (bytes, 500M, 2G, or 10% of physical memory), with scratch "
+          "files in --tmp_dir; the output is the in-memory run's.");
 ABSL_FLAG(std::string, tmp_dir, "",
           "Directory for scratch files with --memory; default $TMPDIR, else "
-          "/tmp. Needs about the corpus size free.");
+          "/tmp. Needs about the corpus size free at document level, about "
+          "12 times it with passages.");
 
 namespace neardup {
 namespace {
@@ -364,9 +366,7 @@ absl::Status RunScan(const std::vector<std::string>& paths,
 
 // scan --memory: the streaming scan; the report is written a line at a
 // time, its documents read back from the scratch store.
-absl::Status RunStreamScan(const std::vector<std::string>& paths,
-                           EngineOptions options) {
-  Summary summary;
+absl::StatusOr<SpillOptions> SpillOptionsFromFlags() {
   SpillOptions spill;
   const uint64_t physical = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
                             static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
@@ -378,6 +378,13 @@ absl::Status RunStreamScan(const std::vector<std::string>& paths,
     const char* tmp = std::getenv("TMPDIR");
     spill.tmp_dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
   }
+  return spill;
+}
+
+// The streaming scan of `paths` within --memory, with a progress line.
+absl::StatusOr<StreamScanResult> StreamScanWithProgress(
+    const std::vector<std::string>& paths, EngineOptions options,
+    const SpillOptions& spill) {
   ReadOptions read_options = ReadOptionsFromFlags();
   read_options.whole_files = false;
   read_options.keep_json = false;
@@ -388,9 +395,26 @@ absl::Status RunStreamScan(const std::vector<std::string>& paths,
     line.emplace(0);
     options.progress = [&line](const Progress& p) { line->Update(p); };
   }
+  return ScanStream(*input, options, spill);
+}
+
+void DescribeSpill(const SpillOptions& spill, const SpillStats& s,
+                   Summary& summary) {
+  summary.Line(absl::StrFormat(
+      "  streamed within %.0f MB: %d batches, %d sorted runs of band keys, "
+      "%.1f MB of scratch files in %s; %d candidate components verified "
+      "(largest: %d distinct texts)",
+      static_cast<double>(spill.memory_bytes) / 1e6, s.batches, s.band_runs,
+      static_cast<double>(s.scratch_bytes) / 1e6, spill.tmp_dir, s.components,
+      s.largest_component));
+}
+
+absl::Status RunStreamScan(const std::vector<std::string>& paths,
+                           const EngineOptions& options) {
+  Summary summary;
+  NEARDUP_ASSIGN_OR_RETURN(const SpillOptions spill, SpillOptionsFromFlags());
   NEARDUP_ASSIGN_OR_RETURN(const StreamScanResult result,
-                           ScanStream(*input, options, spill));
-  line.reset();
+                           StreamScanWithProgress(paths, options, spill));
   const std::string output_path = absl::GetFlag(FLAGS_output);
   std::ofstream file;
   if (!output_path.empty()) file.open(output_path, std::ios::binary);
@@ -419,14 +443,112 @@ absl::Status RunStreamScan(const std::vector<std::string>& paths,
   }
   DescribeRead(result.scan.stats.documents, result.read, summary);
   DescribeScan(result.scan, options, summary);
-  const SpillStats& s = result.spill;
+  DescribeSpill(spill, result.spill, summary);
+  summary.Print();
+  return absl::OkStatus();
+}
+
+// clean --memory: the streaming scan, then a second pass over the input
+// that writes each document as it comes, so that nothing is held whole.
+absl::Status RunStreamClean(const std::vector<std::string>& paths,
+                            const EngineOptions& options) {
+  Summary summary;
+  for (const std::string& path : paths) {
+    if (path == "-") {
+      return absl::InvalidArgumentError(
+          "clean --memory reads its input twice; it cannot read stdin (-)");
+    }
+  }
+  NEARDUP_ASSIGN_OR_RETURN(const SpillOptions spill, SpillOptionsFromFlags());
+  NEARDUP_ASSIGN_OR_RETURN(const StreamScanResult result,
+                           StreamScanWithProgress(paths, options, spill));
+  const DocumentStore& store = *result.documents;
+  absl::Status date_status;
+  absl::flat_hash_map<uint32_t, CleanDecision> touched =
+      DecideCleanTouched(result.scan, options, [&](uint32_t doc) {
+        absl::StatusOr<DocumentStore::Info> info = store.GetInfo(doc);
+        if (!info.ok()) {
+          date_status.Update(info.status());
+          return std::string();
+        }
+        return std::move(info->date);
+      });
+  NEARDUP_RETURN_IF_ERROR(date_status);
+
+  const std::string output_path = absl::GetFlag(FLAGS_output);
+  const std::string decisions_path = absl::GetFlag(FLAGS_decisions);
+  std::ofstream output_file, decisions_file;
+  if (!output_path.empty()) output_file.open(output_path, std::ios::binary);
+  if (!decisions_path.empty()) {
+    decisions_file.open(decisions_path, std::ios::binary);
+  }
+  std::ostream& out = output_path.empty() ? std::cout : output_file;
+  ReadOptions read_options = ReadOptionsFromFlags();
+  read_options.whole_files = false;
+  NEARDUP_ASSIGN_OR_RETURN(std::unique_ptr<DocumentStream> input,
+                           DocumentStream::Open(paths, read_options));
+  const CleanDecision untouched;
+  const auto input_changed = [&] {
+    return absl::DataLossError(
+        absl::StrCat("the input changed between clean's two passes: it held ",
+                     store.size(), " documents"));
+  };
+  std::vector<Document> batch;
+  size_t index = 0, kept = 0, dropped = 0, cuts = 0;
+  for (;;) {
+    batch.clear();
+    NEARDUP_ASSIGN_OR_RETURN(const size_t n,
+                             input->Next(size_t{16} << 20, batch));
+    if (n == 0) break;
+    for (const Document& doc : batch) {
+      if (index >= store.size()) return input_changed();
+      const auto it = touched.find(static_cast<uint32_t>(index));
+      const CleanDecision& d = it == touched.end() ? untouched : it->second;
+      size_t bytes_out = 0;
+      if (d.kept) {
+        ++kept;
+        cuts += d.removed.size();
+        const std::string text = ApplyRemovals(doc.text, d.removed);
+        bytes_out = text.size();
+        NEARDUP_ASSIGN_OR_RETURN(const std::string line,
+                                 DocumentJson(doc, text, read_options));
+        out << line << '\n';
+      } else {
+        ++dropped;
+      }
+      if (!decisions_path.empty()) {
+        std::optional<Document> duplicate;
+        if (d.duplicate_of.has_value()) {
+          NEARDUP_ASSIGN_OR_RETURN(duplicate, store.Get(*d.duplicate_of));
+        }
+        decisions_file << DecisionJson(d, doc,
+                                       duplicate ? &*duplicate : nullptr,
+                                       bytes_out)
+                       << '\n';
+      }
+      ++index;
+    }
+  }
+  if (index != store.size()) return input_changed();
+  if (!decisions_path.empty()) {
+    for (const std::string& reason : input->report().skip_reasons) {
+      decisions_file << SkippedJson(reason) << '\n';
+    }
+  }
+  out.flush();
+  decisions_file.close();
+  if (!out || (!decisions_path.empty() && !decisions_file)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        !out ? (output_path.empty() ? "stdout" : output_path) : decisions_path,
+        ": cannot write"));
+  }
+  DescribeRead(result.scan.stats.documents, result.read, summary);
+  DescribeScan(result.scan, options, summary);
+  DescribeSpill(spill, result.spill, summary);
   summary.Line(absl::StrFormat(
-      "  streamed within %.0f MB: %d batches, %d sorted runs of band keys, "
-      "%.1f MB of scratch files in %s; %d candidate components verified "
-      "(largest: %d distinct texts)",
-      static_cast<double>(spill.memory_bytes) / 1e6, s.batches, s.band_runs,
-      static_cast<double>(s.scratch_bytes) / 1e6, spill.tmp_dir, s.components,
-      s.largest_component));
+      "  clean: %d read = %d kept + %d dropped + %d skipped; %d repeated "
+      "passages cut from kept documents",
+      index + result.read.skipped, kept, dropped, result.read.skipped, cuts));
   summary.Print();
   return absl::OkStatus();
 }
@@ -552,8 +674,9 @@ int Main(int argc, char** argv) {
     std::cerr << "neardup: --progress must be on, off or auto\n";
     return 1;
   }
-  if (!absl::GetFlag(FLAGS_memory).empty() && command != "scan") {
-    std::cerr << "neardup: --memory works with scan only so far\n";
+  if (!absl::GetFlag(FLAGS_memory).empty() && command != "scan" &&
+      command != "clean") {
+    std::cerr << "neardup: --memory works with scan and clean\n";
     return 1;
   }
   if (command == "eval") {
@@ -579,12 +702,14 @@ int Main(int argc, char** argv) {
     absl::StatusOr<std::string> explanation = ExplainLsh(*options);
     if (explanation.ok()) std::cerr << *explanation;
   }
-  absl::Status status = command == "clean"     ? RunClean(paths, *options)
+  const bool streaming = !absl::GetFlag(FLAGS_memory).empty();
+  absl::Status status = command == "clean"
+                            ? (streaming ? RunStreamClean(paths, *options)
+                                         : RunClean(paths, *options))
                         : command == "compare" ? RunCompare(paths, *options)
                         : command == "eval"    ? RunEval(paths, *options)
-                        : !absl::GetFlag(FLAGS_memory).empty()
-                            ? RunStreamScan(paths, *options)
-                            : RunScan(paths, *options);
+                        : streaming            ? RunStreamScan(paths, *options)
+                                               : RunScan(paths, *options);
   if (!status.ok()) {
     std::cerr << "neardup: " << status.message() << "\n";
     return 2;

@@ -1,6 +1,7 @@
 #include "engine/clean.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "canonical/canonical.h"
 
@@ -40,10 +41,10 @@ void CutRepeats(const Cluster& cluster, size_t begin, size_t end,
 
 }  // namespace
 
-std::vector<CleanDecision> DecideClean(absl::Span<const Document> documents,
-                                       const ScanResult& scan,
-                                       const EngineOptions& options) {
-  std::vector<CleanDecision> decisions(documents.size());
+absl::flat_hash_map<uint32_t, CleanDecision> DecideCleanTouched(
+    const ScanResult& scan, const EngineOptions& options,
+    absl::FunctionRef<std::string(uint32_t)> date) {
+  absl::flat_hash_map<uint32_t, CleanDecision> decisions;
   for (const Cluster& c : scan.clusters) {
     if (c.level != Level::kDocument) continue;
     const uint32_t canonical_doc = c.members[c.canonical].doc;
@@ -63,19 +64,30 @@ std::vector<CleanDecision> DecideClean(absl::Span<const Document> documents,
       size_t end = begin + 1;
       const uint32_t doc = c.members[begin].doc;
       while (end < c.members.size() && c.members[end].doc == doc) ++end;
-      if (end - begin >= 2 && decisions[doc].kept) {
-        CutRepeats(c, begin, end, options.passage.canonical,
-                   documents[doc].date, decisions[doc]);
+      if (end - begin >= 2) {
+        CleanDecision& d = decisions[doc];
+        if (d.kept)
+          CutRepeats(c, begin, end, options.passage.canonical, date(doc), d);
       }
       begin = end;
     }
   }
-  for (CleanDecision& d : decisions) {
+  for (auto& [doc, d] : decisions) {
     std::sort(d.removed.begin(), d.removed.end(),
               [](const RemovedPassage& x, const RemovedPassage& y) {
                 return x.start < y.start;
               });
   }
+  return decisions;
+}
+
+std::vector<CleanDecision> DecideClean(absl::Span<const Document> documents,
+                                       const ScanResult& scan,
+                                       const EngineOptions& options) {
+  absl::flat_hash_map<uint32_t, CleanDecision> touched = DecideCleanTouched(
+      scan, options, [&](uint32_t doc) { return documents[doc].date; });
+  std::vector<CleanDecision> decisions(documents.size());
+  for (auto& [doc, d] : touched) decisions[doc] = std::move(d);
   return decisions;
 }
 

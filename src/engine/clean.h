@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "engine/options.h"
@@ -61,6 +63,16 @@ struct CleanDecision {
 std::vector<CleanDecision> DecideClean(absl::Span<const Document> documents,
                                        const ScanResult& scan,
                                        const EngineOptions& options);
+
+// DecideCleanTouched()
+//
+// DecideClean() for documents that are not in memory: the decisions of the
+// documents `scan` touches (members of document clusters, and documents
+// with repeated passages), by document index; every other document is kept
+// whole, CleanDecision{}. `date(d)` is document d's date.
+absl::flat_hash_map<uint32_t, CleanDecision> DecideCleanTouched(
+    const ScanResult& scan, const EngineOptions& options,
+    absl::FunctionRef<std::string(uint32_t)> date);
 
 // ApplyRemovals()
 //

@@ -36,15 +36,6 @@ void AppendMember(std::string& out, const Cluster& cluster,
   out.push_back('}');
 }
 
-void AppendOptionalDoc(std::string& out, const std::optional<uint32_t>& doc,
-                       absl::Span<const Document> documents) {
-  if (doc.has_value()) {
-    AppendJsonString(out, documents[*doc].id);
-  } else {
-    out.append("null");
-  }
-}
-
 }  // namespace
 
 std::string ClusterJsonLine(
@@ -124,14 +115,26 @@ std::string ReportJsonLines(const ScanResult& scan,
 std::string DecisionJson(const CleanDecision& decision, size_t index,
                          absl::Span<const Document> documents,
                          size_t bytes_out) {
-  const Document& doc = documents[index];
+  return DecisionJson(decision, documents[index],
+                      decision.duplicate_of.has_value()
+                          ? &documents[*decision.duplicate_of]
+                          : nullptr,
+                      bytes_out);
+}
+
+std::string DecisionJson(const CleanDecision& decision, const Document& doc,
+                         const Document* duplicate, size_t bytes_out) {
   std::string out = "{\"doc\":";
   AppendJsonString(out, doc.id);
   out.append(",\"source\":");
   AppendJsonString(out, doc.source);
   absl::StrAppend(&out, ",\"decision\":\"", decision.kept ? "kept" : "dropped",
                   "\",\"duplicate_of\":");
-  AppendOptionalDoc(out, decision.duplicate_of, documents);
+  if (duplicate != nullptr) {
+    AppendJsonString(out, duplicate->id);
+  } else {
+    out.append("null");
+  }
   out.append(",\"cluster\":");
   if (decision.cluster != 0) {
     absl::StrAppend(&out, decision.cluster);

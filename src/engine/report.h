@@ -54,6 +54,12 @@ std::string DecisionJson(const CleanDecision& decision, size_t index,
                          absl::Span<const Document> documents,
                          size_t bytes_out);
 
+// The same for a document not held in a span: `duplicate` is the document
+// it lost to (decision.duplicate_of), or null.
+std::string DecisionJson(const CleanDecision& decision,
+                         const Document& document, const Document* duplicate,
+                         size_t bytes_out);
+
 // The decision line for an input line skipped with --skip_bad.
 std::string SkippedJson(absl::string_view reason);
 

@@ -333,7 +333,8 @@ absl::StatusOr<std::vector<Cluster>> PassageSpill<Value>::Finish(
   NEARDUP_RETURN_IF_ERROR(records_->Flush());
   if (options_.progress) options_.progress({"passages: grouping", 0, 0});
   NEARDUP_RETURN_IF_ERROR(Group(stats));
-  spill.scratch_bytes += records_->size() + signatures_->size();
+  spill.scratch_bytes +=
+      records_->size() + signatures_->size() + members_->size();
   std::vector<Component> components;
   {
     NEARDUP_ASSIGN_OR_RETURN(const std::vector<TextPair> pairs,

@@ -58,6 +58,14 @@ check scan.jsonl "$work/scan1.jsonl"
   --decisions "$work/decisions.jsonl"
 check clean.jsonl "$work/clean.jsonl"
 check decisions.jsonl "$work/decisions.jsonl"
+# --memory streams the same scan and clean through scratch files.
+"$bin" scan corpus --quiet --memory=64M --tmp_dir="$work" \
+  > "$work/stream_scan.jsonl"
+check scan.jsonl "$work/stream_scan.jsonl"
+"$bin" clean corpus --quiet --memory=64M --tmp_dir="$work" \
+  --output "$work/stream_clean.jsonl" --decisions "$work/stream_decisions.jsonl"
+check clean.jsonl "$work/stream_clean.jsonl"
+check decisions.jsonl "$work/stream_decisions.jsonl"
 "$bin" compare corpus/003_3ff6272d002e0d14.txt corpus/004_8c9459fa7f398ba9.txt \
   --quiet > "$work/compare.json"
 check compare.json "$work/compare.json"
@@ -79,6 +87,25 @@ if [ "$update" != "--update" ]; then
   fi
   expect accounting 0 "1 read = 1 kept + 0 dropped + 0 skipped" -- \
     "$bin" clean - --output "$work/c2.jsonl" < "$work/stdin.jsonl"
+  # Dated reprints, one lightly edited: streamed clean drops what the
+  # in-memory clean drops, and records the same decisions.
+  { cat "$work/clean.jsonl"
+    sed -e 's/^{"id":"/{"date":"2020-01-02","id":"copy-/' \
+        -e 's/Treasury/treasury/' "$work/clean.jsonl"; } > "$work/reprints.jsonl"
+  "$bin" clean "$work/reprints.jsonl" --quiet --output "$work/r.jsonl" \
+    --decisions "$work/rd.jsonl"
+  "$bin" clean "$work/reprints.jsonl" --quiet --memory=64M --tmp_dir="$work" \
+    --output "$work/r2.jsonl" --decisions "$work/rd2.jsonl"
+  if [ "$(grep -c '"decision":"dropped"' "$work/rd.jsonl")" != 5 ] ||
+      ! cmp -s "$work/r.jsonl" "$work/r2.jsonl" ||
+      ! cmp -s "$work/rd.jsonl" "$work/rd2.jsonl"; then
+    echo "FAIL: clean --memory differs from clean, or reprints were kept"
+    failures=$((failures + 1))
+  else
+    passed=$((passed + 1))
+  fi
+  expect stream_stdin 2 "cannot read stdin" -- \
+    "$bin" clean - --memory=64M < "$work/stdin.jsonl"
   expect compare_arity 2 "exactly two documents" -- "$bin" compare corpus
   expect eval_needs_gold 1 "eval needs --gold" -- "$bin" eval corpus
   printf '{"members":["003_3ff6272d002e0d14.txt","nope"]}\n' > "$work/g.jsonl"
