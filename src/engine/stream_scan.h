@@ -29,14 +29,15 @@
 // shingles and signatures take ~15 times the text), a quarter for band keys
 // before a run is written, an eighth for passage keys, an eighth for
 // candidate pairs; the per-document and per-passage bytes above; plus the
-// texts of the component being verified on each thread, and the clusters
-// found (the result). Disk: about the corpus size (the document store) plus
-// signatures and band keys; with passages, ~num_perm values and 31 band keys
-// per sentence, ~20 times the text.
+// shingle sets of the component being verified on each thread, and the
+// clusters found (the result). Disk: about the corpus size (the document
+// store) plus signatures and band keys; with passages, ~num_perm values and
+// 31 band keys per sentence, ~12 times the text.
 // Measured: 5.3 GB of generated news (2.66 M documents) within a 500 MB
-// budget peaked at 445 MB RSS at the document level; the chronam1916 Q1
-// file (both levels) within 1 GB peaked at 864 MB, where Scan() takes
-// 2.86 GB (bench/past_memory.sh; README "Corpora larger than memory").
+// budget peaked at 445 MB RSS at the document level; at both levels, 319 MB
+// of generated news within 1 GB peaked at 657 MB (Scan(): 5.56 GB) and the
+// chronam1916 Q1 file within 1 GB at 552 MB (Scan(): 2.81 GB)
+// (bench/past_memory.sh; README "Corpora larger than memory").
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, read));
