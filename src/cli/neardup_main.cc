@@ -448,6 +448,37 @@ absl::Status RunStreamScan(const std::vector<std::string>& paths,
   return absl::OkStatus();
 }
 
+// What clean tallies as it writes documents.
+struct CleanTally {
+  size_t kept = 0, dropped = 0, cuts = 0;
+};
+
+// The JSON line clean writes for `doc` under decision `d`, or "" when the
+// document is dropped; `bytes_out` gets the size of the text kept.
+absl::StatusOr<std::string> CleanedLine(const Document& doc,
+                                        const CleanDecision& d,
+                                        const ReadOptions& read_options,
+                                        CleanTally& tally, size_t& bytes_out) {
+  bytes_out = 0;
+  if (!d.kept) {
+    ++tally.dropped;
+    return std::string();
+  }
+  ++tally.kept;
+  tally.cuts += d.removed.size();
+  const std::string text = ApplyRemovals(doc.text, d.removed);
+  bytes_out = text.size();
+  return DocumentJson(doc, text, read_options);
+}
+
+void DescribeClean(size_t documents, size_t skipped, const CleanTally& tally,
+                   Summary& summary) {
+  summary.Line(absl::StrFormat(
+      "  clean: %d read = %d kept + %d dropped + %d skipped; %d repeated "
+      "passages cut from kept documents",
+      documents + skipped, tally.kept, tally.dropped, skipped, tally.cuts));
+}
+
 // clean --memory: the streaming scan, then a second pass over the input
 // that writes each document as it comes, so that nothing is held whole.
 absl::Status RunStreamClean(const std::vector<std::string>& paths,
@@ -494,7 +525,8 @@ absl::Status RunStreamClean(const std::vector<std::string>& paths,
                      store.size(), " documents"));
   };
   std::vector<Document> batch;
-  size_t index = 0, kept = 0, dropped = 0, cuts = 0;
+  size_t index = 0;
+  CleanTally tally;
   for (;;) {
     batch.clear();
     NEARDUP_ASSIGN_OR_RETURN(const size_t n,
@@ -505,17 +537,10 @@ absl::Status RunStreamClean(const std::vector<std::string>& paths,
       const auto it = touched.find(static_cast<uint32_t>(index));
       const CleanDecision& d = it == touched.end() ? untouched : it->second;
       size_t bytes_out = 0;
-      if (d.kept) {
-        ++kept;
-        cuts += d.removed.size();
-        const std::string text = ApplyRemovals(doc.text, d.removed);
-        bytes_out = text.size();
-        NEARDUP_ASSIGN_OR_RETURN(const std::string line,
-                                 DocumentJson(doc, text, read_options));
-        out << line << '\n';
-      } else {
-        ++dropped;
-      }
+      NEARDUP_ASSIGN_OR_RETURN(
+          const std::string line,
+          CleanedLine(doc, d, read_options, tally, bytes_out));
+      if (!line.empty()) out << line << '\n';
       if (!decisions_path.empty()) {
         std::optional<Document> duplicate;
         if (d.duplicate_of.has_value()) {
@@ -545,10 +570,7 @@ absl::Status RunStreamClean(const std::vector<std::string>& paths,
   DescribeRead(result.scan.stats.documents, result.read, summary);
   DescribeScan(result.scan, options, summary);
   DescribeSpill(spill, result.spill, summary);
-  summary.Line(absl::StrFormat(
-      "  clean: %d read = %d kept + %d dropped + %d skipped; %d repeated "
-      "passages cut from kept documents",
-      index + result.read.skipped, kept, dropped, result.read.skipped, cuts));
+  DescribeClean(index, result.read.skipped, tally, summary);
   summary.Print();
   return absl::OkStatus();
 }
@@ -563,22 +585,14 @@ absl::Status RunClean(const std::vector<std::string>& paths,
   const std::vector<CleanDecision> decisions =
       DecideClean(corpus.documents, scan, options);
   std::string cleaned, record;
-  size_t kept = 0, dropped = 0, cuts = 0;
+  CleanTally tally;
   for (size_t i = 0; i < decisions.size(); ++i) {
     const CleanDecision& d = decisions[i];
-    const Document& doc = corpus.documents[i];
     size_t bytes_out = 0;
-    if (d.kept) {
-      ++kept;
-      cuts += d.removed.size();
-      const std::string text = ApplyRemovals(doc.text, d.removed);
-      bytes_out = text.size();
-      NEARDUP_ASSIGN_OR_RETURN(const std::string line,
-                               DocumentJson(doc, text, read_options));
-      absl::StrAppend(&cleaned, line, "\n");
-    } else {
-      ++dropped;
-    }
+    NEARDUP_ASSIGN_OR_RETURN(
+        const std::string line,
+        CleanedLine(corpus.documents[i], d, read_options, tally, bytes_out));
+    if (!line.empty()) absl::StrAppend(&cleaned, line, "\n");
     absl::StrAppend(&record, DecisionJson(d, i, corpus.documents, bytes_out),
                     "\n");
   }
@@ -591,11 +605,7 @@ absl::Status RunClean(const std::vector<std::string>& paths,
     NEARDUP_RETURN_IF_ERROR(WriteOutput(decisions_path, record));
   }
   DescribeScan(scan, options, summary);
-  summary.Line(absl::StrFormat(
-      "  clean: %d read = %d kept + %d dropped + %d skipped; %d repeated "
-      "passages cut from kept documents",
-      corpus.documents.size() + corpus.report.skipped, kept, dropped,
-      corpus.report.skipped, cuts));
+  DescribeClean(corpus.documents.size(), corpus.report.skipped, tally, summary);
   summary.Print();
   return absl::OkStatus();
 }

@@ -10,6 +10,21 @@
 
 namespace neardup {
 
+BucketPairing LevelPairing(const EngineOptions& options, double threshold,
+                           int num_perm, uint64_t usable_bytes,
+                           absl::string_view level) {
+  BucketPairing pairing;
+  pairing.num_perm = static_cast<size_t>(num_perm);
+  pairing.needed =
+      AgreementNeeded(EstimateFloor(threshold, num_perm), num_perm);
+  pairing.max_bucket = options.max_bucket;
+  pairing.pair_capacity = std::max<size_t>(
+      1 << 16, static_cast<size_t>(usable_bytes / 8 / sizeof(TextPair)));
+  pairing.level = level;
+  pairing.threads = options.threads;
+  return pairing;
+}
+
 template <typename Value>
 absl::StatusOr<std::vector<TextPair>> PairBuckets(
     SortedRuns<BandEntry>& runs, const BucketPairing& pairing,

@@ -28,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "engine/options.h"
 #include "engine/scan.h"
 #include "io/spill.h"
 
@@ -63,6 +64,13 @@ struct BucketPairing {
   absl::string_view level = "document";  // names the level in errors
   int threads = 1;  // buckets are paired on this many threads
 };
+
+// The pairing of one level (`level` names it in errors): pairs kept at the
+// estimate floor of `threshold` with `num_perm` values, max_bucket and
+// threads from `options`, pairs held in an eighth of `usable_bytes`.
+BucketPairing LevelPairing(const EngineOptions& options, double threshold,
+                           int num_perm, uint64_t usable_bytes,
+                           absl::string_view level);
 
 // PairBuckets()
 //

@@ -182,25 +182,17 @@ absl::StatusOr<std::vector<TextPair>> PassageSpill<Value>::Candidates(
     }
   }
   if (options_.progress) options_.progress({"passages: candidates", 0, 0});
-  BucketPairing pairing;
-  pairing.num_perm = k_;
-  pairing.needed = AgreementNeeded(
-      EstimateFloor(options_.passage.threshold, hasher_.num_perm()),
-      hasher_.num_perm());
-  pairing.max_bucket = options_.max_bucket;
-  pairing.pair_capacity =
-      std::max<size_t>(1 << 16, usable_ / 8 / sizeof(TextPair));
-  pairing.level = "passage";
-  pairing.threads = options_.threads;
-  NEARDUP_ASSIGN_OR_RETURN(std::vector<TextPair> pairs,
-                           PairBuckets<Value>(
-                               *runs, pairing,
-                               [&](uint32_t passage, Value* out) {
-                                 return signatures_->ReadAt(
-                                     uint64_t{passage} * k_ * sizeof(Value),
-                                     out, k_ * sizeof(Value));
-                               },
-                               stats));
+  NEARDUP_ASSIGN_OR_RETURN(
+      std::vector<TextPair> pairs,
+      PairBuckets<Value>(
+          *runs,
+          LevelPairing(options_, options_.passage.threshold, hasher_.num_perm(),
+                       usable_, "passage"),
+          [&](uint32_t passage, Value* out) {
+            return signatures_->ReadAt(uint64_t{passage} * k_ * sizeof(Value),
+                                       out, k_ * sizeof(Value));
+          },
+          stats));
   spill.band_runs += runs->runs();
   spill.scratch_bytes += runs->spilled_bytes();
   return pairs;

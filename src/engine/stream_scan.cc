@@ -242,20 +242,12 @@ class StreamScanner {
       }
     }
     Report(options_, "documents: candidates", 0);
-    BucketPairing pairing;
-    pairing.num_perm = k_;
-    pairing.needed = AgreementNeeded(
-        EstimateFloor(options_.document.threshold, hasher_.num_perm()),
-        hasher_.num_perm());
-    pairing.max_bucket = options_.max_bucket;
-    pairing.pair_capacity =
-        std::max<size_t>(1 << 16, usable_ / 8 / sizeof(TextPair));
-    pairing.level = "document";
-    pairing.threads = options_.threads;
     NEARDUP_ASSIGN_OR_RETURN(
         std::vector<TextPair> pairs,
         PairBuckets<Value>(
-            *runs, pairing,
+            *runs,
+            LevelPairing(options_, options_.document.threshold,
+                         hasher_.num_perm(), usable_, "document"),
             [&](uint32_t group, Value* out) {
               return signatures_->ReadAt(
                   uint64_t{groups_.first_item[group]} * k_ * sizeof(Value), out,
