@@ -364,8 +364,7 @@ absl::Status RunScan(const std::vector<std::string>& paths,
   return absl::OkStatus();
 }
 
-// scan --memory: the streaming scan; the report is written a line at a
-// time, its documents read back from the scratch store.
+// --memory and --tmp_dir.
 absl::StatusOr<SpillOptions> SpillOptionsFromFlags() {
   SpillOptions spill;
   const uint64_t physical = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
@@ -409,6 +408,8 @@ void DescribeSpill(const SpillOptions& spill, const SpillStats& s,
       s.largest_component));
 }
 
+// scan --memory: the streaming scan; the report is written a line at a
+// time, its documents read back from the scratch store.
 absl::Status RunStreamScan(const std::vector<std::string>& paths,
                            const EngineOptions& options) {
   Summary summary;

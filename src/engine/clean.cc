@@ -66,8 +66,9 @@ absl::flat_hash_map<uint32_t, CleanDecision> DecideCleanTouched(
       while (end < c.members.size() && c.members[end].doc == doc) ++end;
       if (end - begin >= 2) {
         CleanDecision& d = decisions[doc];
-        if (d.kept)
+        if (d.kept) {
           CutRepeats(c, begin, end, options.passage.canonical, date(doc), d);
+        }
       }
       begin = end;
     }
