@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "base/disjoint_sets.h"
 #include "base/parallel.h"
-#include "lsh/lsh.h"
 
 namespace neardup {
 
@@ -148,6 +147,66 @@ template absl::StatusOr<std::vector<TextPair>> PairBuckets<uint32_t>(
 template absl::StatusOr<std::vector<TextPair>> PairBuckets<uint64_t>(
     SortedRuns<BandEntry>&, const BucketPairing&,
     absl::FunctionRef<absl::Status(uint32_t, uint64_t*)>, LevelStats&);
+
+template <typename Value>
+absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
+    const SpillFile& signatures, uint32_t slots, const LshParams& lsh,
+    const BucketPairing& pairing, const EngineOptions& options,
+    const std::string& tmp_dir, uint64_t usable_bytes,
+    absl::FunctionRef<std::optional<uint32_t>(uint32_t)> text_of,
+    absl::FunctionRef<uint64_t(uint32_t)> slot_of, LevelStats& stats) {
+  const size_t k = pairing.num_perm;
+  NEARDUP_ASSIGN_OR_RETURN(auto runs,
+                           SortedRuns<BandEntry>::Create(
+                               tmp_dir, static_cast<size_t>(usable_bytes / 4)));
+  constexpr uint32_t kChunk = 4096;
+  std::vector<Value> chunk(kChunk * k);
+  for (uint32_t begin = 0; begin < slots; begin += kChunk) {
+    const uint32_t count = std::min(kChunk, slots - begin);
+    NEARDUP_RETURN_IF_ERROR(
+        signatures.ReadAt(uint64_t{begin} * k * sizeof(Value), chunk.data(),
+                          count * k * sizeof(Value)));
+    for (uint32_t i = 0; i < count; ++i) {
+      const std::optional<uint32_t> text = text_of(begin + i);
+      if (!text.has_value()) continue;
+      for (int band = 0; band < lsh.bands; ++band) {
+        const Value* values =
+            chunk.data() + size_t{i} * k + static_cast<size_t>(band * lsh.rows);
+        NEARDUP_RETURN_IF_ERROR(
+            runs->Add(BandEntry{static_cast<uint32_t>(band), *text,
+                                BandKey(values, lsh.rows, band)}));
+      }
+    }
+  }
+  if (options.progress) {
+    const std::string stage = absl::StrCat(pairing.level, "s: candidates");
+    options.progress({stage, 0, 0});
+  }
+  SpilledCandidates found;
+  NEARDUP_ASSIGN_OR_RETURN(found.pairs,
+                           PairBuckets<Value>(
+                               *runs, pairing,
+                               [&](uint32_t text, Value* out) {
+                                 return signatures.ReadAt(
+                                     slot_of(text) * k * sizeof(Value), out,
+                                     k * sizeof(Value));
+                               },
+                               stats));
+  found.band_runs = runs->runs();
+  found.band_bytes = runs->spilled_bytes();
+  return found;
+}
+
+template absl::StatusOr<SpilledCandidates> FindSpilledCandidates<uint32_t>(
+    const SpillFile&, uint32_t, const LshParams&, const BucketPairing&,
+    const EngineOptions&, const std::string&, uint64_t,
+    absl::FunctionRef<std::optional<uint32_t>(uint32_t)>,
+    absl::FunctionRef<uint64_t(uint32_t)>, LevelStats&);
+template absl::StatusOr<SpilledCandidates> FindSpilledCandidates<uint64_t>(
+    const SpillFile&, uint32_t, const LshParams&, const BucketPairing&,
+    const EngineOptions&, const std::string&, uint64_t,
+    absl::FunctionRef<std::optional<uint32_t>(uint32_t)>,
+    absl::FunctionRef<uint64_t(uint32_t)>, LevelStats&);
 
 std::vector<Component> SplitComponents(const std::vector<TextPair>& pairs) {
   // Texts renumbered densely, so that memory follows the pairs.

@@ -21,6 +21,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -31,6 +33,7 @@
 #include "engine/options.h"
 #include "engine/scan.h"
 #include "io/spill.h"
+#include "lsh/lsh.h"
 
 namespace neardup {
 
@@ -86,6 +89,28 @@ absl::StatusOr<std::vector<TextPair>> PairBuckets(
     SortedRuns<BandEntry>& runs, const BucketPairing& pairing,
     absl::FunctionRef<absl::Status(uint32_t, Value*)> read_signature,
     LevelStats& stats);
+
+// FindSpilledCandidates()
+//
+// Step 3 of the streaming scan for one level, on top of PairBuckets():
+// the band keys of every representative signature in `signatures` (`slots`
+// of them, num_perm values each, in text order) go to sorted runs in
+// `tmp_dir` holding a quarter of `usable_bytes`, and are merged and paired.
+// `text_of(slot)` is the text a slot represents, or nullopt when the slot
+// is not its text's representative; `slot_of(text)` is the reverse.
+// Progress is reported as "<level>s: candidates" before the merge.
+struct SpilledCandidates {
+  std::vector<TextPair> pairs;  // sorted, unique
+  size_t band_runs = 0;         // sorted runs of band keys written to disk
+  uint64_t band_bytes = 0;      // and their bytes
+};
+template <typename Value>
+absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
+    const SpillFile& signatures, uint32_t slots, const LshParams& lsh,
+    const BucketPairing& pairing, const EngineOptions& options,
+    const std::string& tmp_dir, uint64_t usable_bytes,
+    absl::FunctionRef<std::optional<uint32_t>(uint32_t)> text_of,
+    absl::FunctionRef<uint64_t(uint32_t)> slot_of, LevelStats& stats);
 
 // A connected component of candidate pairs.
 struct Component {

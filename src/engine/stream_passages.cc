@@ -9,7 +9,6 @@
 #include "base/status_macros.h"
 #include "cluster/cluster.h"
 #include "engine/build_cluster.h"
-#include "lsh/lsh.h"
 #include "shingle/shingle.h"
 
 namespace neardup {
@@ -159,43 +158,20 @@ absl::StatusOr<std::vector<TextPair>> PassageSpill<Value>::Candidates(
   if (options_.progress) options_.progress({"passages: band keys", 0, 0});
   NEARDUP_RETURN_IF_ERROR(signatures_->Flush());
   NEARDUP_ASSIGN_OR_RETURN(
-      auto runs, SortedRuns<BandEntry>::Create(
-                     spill_.tmp_dir, static_cast<size_t>(usable_ / 4)));
-  const uint32_t passages = first_passage_.back();
-  constexpr size_t kChunk = 4096;
-  std::vector<Value> chunk(kChunk * k_);
-  for (uint32_t begin = 0; begin < passages; begin += kChunk) {
-    const size_t count = std::min<size_t>(kChunk, passages - begin);
-    NEARDUP_RETURN_IF_ERROR(
-        signatures_->ReadAt(uint64_t{begin} * k_ * sizeof(Value), chunk.data(),
-                            count * k_ * sizeof(Value)));
-    for (size_t i = 0; i < count; ++i) {
-      const uint32_t passage = static_cast<uint32_t>(begin + i);
-      if (!IsRepresentative(passage)) continue;
-      for (int band = 0; band < lsh_.bands; ++band) {
-        const Value* values =
-            chunk.data() + i * k_ + static_cast<size_t>(band * lsh_.rows);
-        NEARDUP_RETURN_IF_ERROR(
-            runs->Add(BandEntry{static_cast<uint32_t>(band), passage,
-                                BandKey(values, lsh_.rows, band)}));
-      }
-    }
-  }
-  if (options_.progress) options_.progress({"passages: candidates", 0, 0});
-  NEARDUP_ASSIGN_OR_RETURN(
-      std::vector<TextPair> pairs,
-      PairBuckets<Value>(
-          *runs,
+      SpilledCandidates found,
+      FindSpilledCandidates<Value>(
+          *signatures_, first_passage_.back(), lsh_,
           LevelPairing(options_, options_.passage.threshold, hasher_.num_perm(),
                        usable_, "passage"),
-          [&](uint32_t passage, Value* out) {
-            return signatures_->ReadAt(uint64_t{passage} * k_ * sizeof(Value),
-                                       out, k_ * sizeof(Value));
+          options_, spill_.tmp_dir, usable_,
+          [&](uint32_t passage) -> std::optional<uint32_t> {
+            if (!IsRepresentative(passage)) return std::nullopt;
+            return passage;
           },
-          stats));
-  spill.band_runs += runs->runs();
-  spill.scratch_bytes += runs->spilled_bytes();
-  return pairs;
+          [](uint32_t passage) { return uint64_t{passage}; }, stats));
+  spill.band_runs += found.band_runs;
+  spill.scratch_bytes += found.band_bytes;
+  return std::move(found.pairs);
 }
 
 // Reads back the documents that hold a candidate, in input order, and

@@ -219,44 +219,22 @@ class StreamScanner {
   absl::StatusOr<std::vector<TextPair>> Candidates() {
     Report(options_, "documents: band keys", 0);
     NEARDUP_ASSIGN_OR_RETURN(
-        auto runs, SortedRuns<BandEntry>::Create(
-                       spill_.tmp_dir, static_cast<size_t>(usable_ / 4)));
-    constexpr size_t kChunk = 4096;
-    std::vector<Value> chunk(kChunk * k_);
-    for (size_t begin = 0; begin < items_.size(); begin += kChunk) {
-      const size_t count = std::min(kChunk, items_.size() - begin);
-      NEARDUP_RETURN_IF_ERROR(signatures_->ReadAt(begin * k_ * sizeof(Value),
-                                                  chunk.data(),
-                                                  count * k_ * sizeof(Value)));
-      for (size_t i = 0; i < count; ++i) {
-        const uint32_t item = static_cast<uint32_t>(begin + i);
-        const uint32_t group = groups_.of_item[item];
-        if (groups_.first_item[group] != item) continue;
-        for (int band = 0; band < lsh_.bands; ++band) {
-          const Value* values =
-              chunk.data() + i * k_ + static_cast<size_t>(band * lsh_.rows);
-          NEARDUP_RETURN_IF_ERROR(
-              runs->Add(BandEntry{static_cast<uint32_t>(band), group,
-                                  BandKey(values, lsh_.rows, band)}));
-        }
-      }
-    }
-    Report(options_, "documents: candidates", 0);
-    NEARDUP_ASSIGN_OR_RETURN(
-        std::vector<TextPair> pairs,
-        PairBuckets<Value>(
-            *runs,
+        SpilledCandidates found,
+        FindSpilledCandidates<Value>(
+            *signatures_, static_cast<uint32_t>(items_.size()), lsh_,
             LevelPairing(options_, options_.document.threshold,
                          hasher_.num_perm(), usable_, "document"),
-            [&](uint32_t group, Value* out) {
-              return signatures_->ReadAt(
-                  uint64_t{groups_.first_item[group]} * k_ * sizeof(Value), out,
-                  k_ * sizeof(Value));
+            options_, spill_.tmp_dir, usable_,
+            [&](uint32_t item) -> std::optional<uint32_t> {
+              const uint32_t group = groups_.of_item[item];
+              if (groups_.first_item[group] != item) return std::nullopt;
+              return group;
             },
+            [&](uint32_t group) { return uint64_t{groups_.first_item[group]}; },
             result_.scan.stats.document));
-    result_.spill.band_runs += runs->runs();
-    result_.spill.scratch_bytes += runs->spilled_bytes();
-    return pairs;
+    result_.spill.band_runs += found.band_runs;
+    result_.spill.scratch_bytes += found.band_bytes;
+    return std::move(found.pairs);
   }
 
   // Documents sharing passages, their dates read back from the store.
