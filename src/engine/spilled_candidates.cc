@@ -1,37 +1,37 @@
 #include "engine/spilled_candidates.h"
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "base/disjoint_sets.h"
 #include "base/parallel.h"
+#include "base/status_macros.h"
 
 namespace neardup {
 
 BucketPairing LevelPairing(const EngineOptions& options, double threshold,
-                           int num_perm, uint64_t usable_bytes,
-                           absl::string_view level) {
+                           int num_perm, absl::string_view level) {
   BucketPairing pairing;
   pairing.num_perm = static_cast<size_t>(num_perm);
   pairing.needed =
       AgreementNeeded(EstimateFloor(threshold, num_perm), num_perm);
   pairing.max_bucket = options.max_bucket;
-  pairing.pair_capacity = std::max<size_t>(
-      1 << 16, static_cast<size_t>(usable_bytes / 8 / sizeof(TextPair)));
   pairing.level = level;
   pairing.threads = options.threads;
   return pairing;
 }
 
 template <typename Value>
-absl::StatusOr<std::vector<TextPair>> PairBuckets(
+absl::Status PairBuckets(
     SortedRuns<BandEntry>& runs, const BucketPairing& pairing,
     absl::FunctionRef<absl::Status(uint32_t, Value*)> read_signature,
-    LevelStats& stats) {
+    SortedRuns<CandidatePair>& pairs, LevelStats& stats) {
   const size_t k = pairing.num_perm;
-  std::vector<TextPair> pairs;
-  pairs.reserve(pairing.pair_capacity);  // address space only until filled
   // Buckets of two or more are collected in batches (members of bucket b:
   // members[offsets[b] ... offsets[b + 1])), then paired on all threads in
   // slices whose results are joined in slice order.
@@ -40,7 +40,7 @@ absl::StatusOr<std::vector<TextPair>> PairBuckets(
   std::vector<size_t> offsets = {0};
   struct Slice {
     size_t begin, end;  // buckets
-    std::vector<TextPair> pairs;
+    std::vector<CandidatePair> pairs;
     size_t candidates = 0, pruned = 0, oversized = 0;
     absl::Status status;
   };
@@ -84,7 +84,7 @@ absl::StatusOr<std::vector<TextPair>> PairBuckets(
                 ++slice.pruned;
                 return;
               }
-              slice.pairs.emplace_back(bucket[i], bucket[j]);
+              slice.pairs.push_back(CandidatePair{bucket[i], bucket[j]});
             });
         slice.oversized += oversized ? 1 : 0;
       }
@@ -97,21 +97,13 @@ absl::StatusOr<std::vector<TextPair>> PairBuckets(
       stats.candidates += slice.candidates;
       stats.pruned += slice.pruned;
       stats.oversized_buckets += slice.oversized;
-      pairs.insert(pairs.end(), slice.pairs.begin(), slice.pairs.end());
+      for (const CandidatePair& pair : slice.pairs) {
+        status = pairs.Add(pair);
+        if (!status.ok()) return;
+      }
     }
     members.clear();
     offsets.assign(1, 0);
-    if (pairs.size() >= pairing.pair_capacity) {
-      std::sort(pairs.begin(), pairs.end());
-      pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-      if (pairs.size() >= pairing.pair_capacity / 2) {
-        status = absl::ResourceExhaustedError(absl::StrCat(
-            "more than ", pairs.size(), " candidate ", pairing.level,
-            " pairs do not fit in an eighth of --memory; raise --memory or "
-            "the ",
-            pairing.level, " threshold"));
-      }
-    }
   };
   BandEntry current{0, 0, 0};
   bool started = false;
@@ -135,24 +127,163 @@ absl::StatusOr<std::vector<TextPair>> PairBuckets(
     members.resize(offsets.back());
   }
   pair_batch();
-  NEARDUP_RETURN_IF_ERROR(status);
-  std::sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  return pairs;
+  return status;
 }
 
-template absl::StatusOr<std::vector<TextPair>> PairBuckets<uint32_t>(
+template absl::Status PairBuckets<uint32_t>(
     SortedRuns<BandEntry>&, const BucketPairing&,
-    absl::FunctionRef<absl::Status(uint32_t, uint32_t*)>, LevelStats&);
-template absl::StatusOr<std::vector<TextPair>> PairBuckets<uint64_t>(
+    absl::FunctionRef<absl::Status(uint32_t, uint32_t*)>,
+    SortedRuns<CandidatePair>&, LevelStats&);
+template absl::Status PairBuckets<uint64_t>(
     SortedRuns<BandEntry>&, const BucketPairing&,
-    absl::FunctionRef<absl::Status(uint32_t, uint64_t*)>, LevelStats&);
+    absl::FunctionRef<absl::Status(uint32_t, uint64_t*)>,
+    SortedRuns<CandidatePair>&, LevelStats&);
+
+CandidateGraph::CandidateGraph(uint32_t num_texts, std::string tmp_dir)
+    : num_texts_(num_texts),
+      tmp_dir_(std::move(tmp_dir)),
+      bits_((size_t{num_texts} + 64) / 64, 0),
+      rank_(bits_.size(), 0) {}
+
+absl::StatusOr<CandidateGraph> CandidateGraph::Build(
+    SortedRuns<CandidatePair>& runs, uint32_t num_texts,
+    const std::string& tmp_dir) {
+  CandidateGraph graph(num_texts, tmp_dir);
+  NEARDUP_ASSIGN_OR_RETURN(graph.file_, SpillFile::Create(tmp_dir));
+  std::optional<CandidatePair> last;
+  absl::Status status;
+  NEARDUP_RETURN_IF_ERROR(runs.Merge([&](const CandidatePair& pair) {
+    if (last == pair || !status.ok()) return;
+    last = pair;
+    status = graph.file_->Append(&pair, sizeof(pair));
+    ++graph.pairs_;
+    graph.bits_[pair.a / 64] |= uint64_t{1} << (pair.a % 64);
+    graph.bits_[pair.b / 64] |= uint64_t{1} << (pair.b % 64);
+  }));
+  NEARDUP_RETURN_IF_ERROR(status);
+  NEARDUP_RETURN_IF_ERROR(graph.file_->Flush());
+  uint32_t rank = 0;
+  for (size_t w = 0; w < graph.bits_.size(); ++w) {
+    graph.rank_[w] = rank;
+    rank += static_cast<uint32_t>(std::popcount(graph.bits_[w]));
+  }
+  graph.texts_ = rank;
+  return graph;
+}
+
+uint64_t CandidateGraph::bytes() const { return file_->size(); }
+
+uint32_t CandidateGraph::NextText(uint32_t text) const {
+  if (text >= num_texts_) return num_texts_;
+  size_t w = text / 64;
+  uint64_t word = bits_[w] & (~uint64_t{0} << (text % 64));
+  while (word == 0) {
+    if (++w == bits_.size()) return num_texts_;
+    word = bits_[w];
+  }
+  return static_cast<uint32_t>(w * 64 + std::countr_zero(word));
+}
+
+absl::Status CandidateGraph::ForEachPairChunk(
+    absl::FunctionRef<void(absl::Span<const CandidatePair>)> visit) const {
+  constexpr uint64_t kChunk = 1 << 16;
+  std::vector<CandidatePair> chunk;
+  for (uint64_t begin = 0; begin < pairs_; begin += kChunk) {
+    chunk.resize(static_cast<size_t>(std::min(kChunk, pairs_ - begin)));
+    NEARDUP_RETURN_IF_ERROR(
+        file_->ReadAt(begin * sizeof(CandidatePair), chunk.data(),
+                      chunk.size() * sizeof(CandidatePair)));
+    visit(chunk);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CandidateGraph::ForEachComponentBatch(
+    uint64_t sort_bytes, uint64_t batch_bytes,
+    absl::FunctionRef<uint64_t(uint32_t)> text_bytes,
+    absl::FunctionRef<absl::Status(std::vector<Component>&)> visit) const {
+  // A pair tagged with its component's root: the root is the rank of the
+  // component's smallest text, so runs sorted by root come out by component
+  // in order of smallest text, each component's pairs ascending.
+  struct RootedPair {
+    uint32_t root;
+    uint32_t a;
+    uint32_t b;
+    bool operator<(const RootedPair& o) const {
+      if (root != o.root) return root < o.root;
+      return a != o.a ? a < o.a : b < o.b;
+    }
+  };
+  NEARDUP_ASSIGN_OR_RETURN(auto runs,
+                           SortedRuns<RootedPair>::Create(
+                               tmp_dir_, static_cast<size_t>(sort_bytes)));
+  {
+    DisjointSets sets(texts_);
+    NEARDUP_RETURN_IF_ERROR(
+        ForEachPairChunk([&](absl::Span<const CandidatePair> chunk) {
+          for (const CandidatePair& p : chunk) sets.Join(Rank(p.a), Rank(p.b));
+        }));
+    absl::Status status;
+    NEARDUP_RETURN_IF_ERROR(
+        ForEachPairChunk([&](absl::Span<const CandidatePair> chunk) {
+          for (const CandidatePair& p : chunk) {
+            if (status.ok())
+              status = runs->Add({sets.Find(Rank(p.a)), p.a, p.b});
+          }
+        }));
+    NEARDUP_RETURN_IF_ERROR(status);
+  }
+  std::vector<Component> batch;
+  uint64_t batch_cost = 0;
+  std::vector<CandidatePair> pairs;  // of the component being read
+  absl::Status status;
+  const auto close_component = [&] {
+    if (pairs.empty() || !status.ok()) return;
+    Component c;
+    for (const CandidatePair& p : pairs) {
+      c.texts.push_back(p.a);
+      c.texts.push_back(p.b);
+    }
+    std::sort(c.texts.begin(), c.texts.end());
+    c.texts.erase(std::unique(c.texts.begin(), c.texts.end()), c.texts.end());
+    const auto local = [&](uint32_t text) {
+      return static_cast<uint32_t>(
+          std::lower_bound(c.texts.begin(), c.texts.end(), text) -
+          c.texts.begin());
+    };
+    uint64_t cost = pairs.size() * sizeof(TextPair);
+    for (const CandidatePair& p : pairs)
+      c.pairs.emplace_back(local(p.a), local(p.b));
+    for (const uint32_t text : c.texts)
+      cost += sizeof(uint32_t) + text_bytes(text);
+    pairs.clear();
+    if (!batch.empty() && batch_cost + cost > batch_bytes) {
+      status = visit(batch);
+      batch.clear();
+      batch_cost = 0;
+    }
+    batch.push_back(std::move(c));
+    batch_cost += cost;
+  };
+  uint32_t root = 0;
+  NEARDUP_RETURN_IF_ERROR(runs->Merge([&](const RootedPair& p) {
+    if (p.root != root) {
+      close_component();
+      root = p.root;
+    }
+    pairs.push_back(CandidatePair{p.a, p.b});
+  }));
+  close_component();
+  if (status.ok() && !batch.empty()) status = visit(batch);
+  return status;
+}
 
 template <typename Value>
 absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
-    const SpillFile& signatures, uint32_t slots, const LshParams& lsh,
-    const BucketPairing& pairing, const EngineOptions& options,
-    const std::string& tmp_dir, uint64_t usable_bytes,
+    const SpillFile& signatures, uint32_t slots, uint32_t num_texts,
+    const LshParams& lsh, const BucketPairing& pairing,
+    const EngineOptions& options, const std::string& tmp_dir,
+    uint64_t usable_bytes,
     absl::FunctionRef<std::optional<uint32_t>(uint32_t)> text_of,
     absl::FunctionRef<uint64_t(uint32_t)> slot_of, LevelStats& stats) {
   const size_t k = pairing.num_perm;
@@ -182,73 +313,35 @@ absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
     const std::string stage = absl::StrCat(pairing.level, "s: candidates");
     options.progress({stage, 0, 0});
   }
-  SpilledCandidates found;
-  NEARDUP_ASSIGN_OR_RETURN(found.pairs,
-                           PairBuckets<Value>(
-                               *runs, pairing,
-                               [&](uint32_t text, Value* out) {
-                                 return signatures.ReadAt(
-                                     slot_of(text) * k * sizeof(Value), out,
-                                     k * sizeof(Value));
-                               },
-                               stats));
-  found.band_runs = runs->runs();
-  found.band_bytes = runs->spilled_bytes();
-  return found;
+  NEARDUP_ASSIGN_OR_RETURN(auto pairs,
+                           SortedRuns<CandidatePair>::Create(
+                               tmp_dir, static_cast<size_t>(usable_bytes / 8)));
+  NEARDUP_RETURN_IF_ERROR(PairBuckets<Value>(
+      *runs, pairing,
+      [&](uint32_t text, Value* out) {
+        return signatures.ReadAt(slot_of(text) * k * sizeof(Value), out,
+                                 k * sizeof(Value));
+      },
+      *pairs, stats));
+  const size_t band_runs = runs->runs();
+  const uint64_t band_bytes = runs->spilled_bytes();
+  runs.reset();
+  NEARDUP_ASSIGN_OR_RETURN(CandidateGraph graph,
+                           CandidateGraph::Build(*pairs, num_texts, tmp_dir));
+  return SpilledCandidates{std::move(graph), band_runs, band_bytes,
+                           pairs->spilled_bytes()};
 }
 
 template absl::StatusOr<SpilledCandidates> FindSpilledCandidates<uint32_t>(
-    const SpillFile&, uint32_t, const LshParams&, const BucketPairing&,
-    const EngineOptions&, const std::string&, uint64_t,
+    const SpillFile&, uint32_t, uint32_t, const LshParams&,
+    const BucketPairing&, const EngineOptions&, const std::string&, uint64_t,
     absl::FunctionRef<std::optional<uint32_t>(uint32_t)>,
     absl::FunctionRef<uint64_t(uint32_t)>, LevelStats&);
 template absl::StatusOr<SpilledCandidates> FindSpilledCandidates<uint64_t>(
-    const SpillFile&, uint32_t, const LshParams&, const BucketPairing&,
-    const EngineOptions&, const std::string&, uint64_t,
+    const SpillFile&, uint32_t, uint32_t, const LshParams&,
+    const BucketPairing&, const EngineOptions&, const std::string&, uint64_t,
     absl::FunctionRef<std::optional<uint32_t>(uint32_t)>,
     absl::FunctionRef<uint64_t(uint32_t)>, LevelStats&);
-
-std::vector<Component> SplitComponents(const std::vector<TextPair>& pairs) {
-  // Texts renumbered densely, so that memory follows the pairs.
-  std::vector<uint32_t> texts;
-  texts.reserve(pairs.size() * 2);
-  for (const auto& [a, b] : pairs) {
-    texts.push_back(a);
-    texts.push_back(b);
-  }
-  std::sort(texts.begin(), texts.end());
-  texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
-  const auto dense = [&](uint32_t text) {
-    return static_cast<uint32_t>(
-        std::lower_bound(texts.begin(), texts.end(), text) - texts.begin());
-  };
-  DisjointSets sets(texts.size());
-  for (const auto& [a, b] : pairs) sets.Join(dense(a), dense(b));
-  // Roots are the smallest members: numbering components by first sight of
-  // their root in text order orders them by smallest text.
-  std::vector<uint32_t> component_of_root(texts.size(), UINT32_MAX);
-  std::vector<Component> components;
-  std::vector<uint32_t> component(texts.size());
-  for (uint32_t t = 0; t < texts.size(); ++t) {
-    const uint32_t root = sets.Find(t);
-    if (component_of_root[root] == UINT32_MAX) {
-      component_of_root[root] = static_cast<uint32_t>(components.size());
-      components.emplace_back();
-    }
-    component[t] = component_of_root[root];
-    components[component[t]].texts.push_back(texts[t]);
-  }
-  for (const auto& [a, b] : pairs) {
-    Component& c = components[component[dense(a)]];
-    const auto local = [&](uint32_t text) {
-      return static_cast<uint32_t>(
-          std::lower_bound(c.texts.begin(), c.texts.end(), text) -
-          c.texts.begin());
-    };
-    c.pairs.emplace_back(local(a), local(b));
-  }
-  return components;
-}
 
 absl::Status FirstError(const std::vector<absl::Status>& statuses) {
   for (const absl::Status& s : statuses) {

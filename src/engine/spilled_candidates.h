@@ -8,19 +8,26 @@
 // that the streaming scan reports what the in-memory scan reports: buckets
 // are visited in (band, key) order, members in ascending text number, each
 // bucket paired by ForEachBucketPair() and each pair kept only when the two
-// signatures agree in enough positions. The pairs then split into connected
-// components, independent pieces of verification work.
+// signatures agree in enough positions. The pairs kept go to sorted runs
+// too: a corpus of many GB has hundreds of millions of them. Merged, they
+// form a CandidateGraph, split into connected components (independent
+// pieces of verification work) without holding the pairs in memory.
 //
 // Example:
-//   NEARDUP_ASSIGN_OR_RETURN(std::vector<TextPair> pairs,
-//       PairBuckets<uint32_t>(*runs, pairing, read_signature, stats));
-//   for (const Component& c : SplitComponents(pairs)) { ... }
+//   NEARDUP_ASSIGN_OR_RETURN(SpilledCandidates found,
+//       FindSpilledCandidates<uint32_t>(...));
+//   NEARDUP_RETURN_IF_ERROR(found.graph.ForEachComponentBatch(
+//       sort_bytes, batch_bytes, text_bytes,
+//       [&](std::vector<Component>& batch) { ...verify...; return OkStatus();
+//       }));
 
 #ifndef NEARDUP_ENGINE_SPILLED_CANDIDATES_H_
 #define NEARDUP_ENGINE_SPILLED_CANDIDATES_H_
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,6 +37,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "engine/options.h"
 #include "engine/scan.h"
 #include "io/spill.h"
@@ -39,6 +47,17 @@ namespace neardup {
 
 // Two distinct texts, first < second.
 using TextPair = std::pair<uint32_t, uint32_t>;
+
+// A candidate pair as sorted runs hold it (std::pair is not trivially
+// copyable): a < b.
+struct CandidatePair {
+  uint32_t a;
+  uint32_t b;
+  bool operator<(const CandidatePair& o) const {
+    return a != o.a ? a < o.a : b < o.b;
+  }
+  bool operator==(const CandidatePair& o) const = default;
+};
 
 // One band key of one distinct text. `text` numbers texts in the order the
 // in-memory scan numbers its groups (any increasing numbering will do).
@@ -63,67 +82,117 @@ struct BucketPairing {
   size_t num_perm = 128;  // values per signature
   size_t needed = 0;      // agreeing values a pair needs (AgreementNeeded)
   size_t max_bucket = 200;
-  size_t pair_capacity = 1 << 16;        // pairs held before giving up
-  absl::string_view level = "document";  // names the level in errors
+  absl::string_view level = "document";  // names the level in progress
   int threads = 1;  // buckets are paired on this many threads
 };
 
-// The pairing of one level (`level` names it in errors): pairs kept at the
-// estimate floor of `threshold` with `num_perm` values, max_bucket and
-// threads from `options`, pairs held in an eighth of `usable_bytes`.
+// The pairing of one level (`level` names it in progress): pairs kept at
+// the estimate floor of `threshold` with `num_perm` values, max_bucket and
+// threads from `options`.
 BucketPairing LevelPairing(const EngineOptions& options, double threshold,
-                           int num_perm, uint64_t usable_bytes,
-                           absl::string_view level);
+                           int num_perm, absl::string_view level);
 
 // PairBuckets()
 //
 // Merges `runs` into buckets and pairs each bucket as FindCandidates()
 // does, on pairing.threads threads; `read_signature(text, out)` fills a
-// text's num_perm values (called from several threads at once). Counts
-// candidates, pruned pairs and oversized buckets into `stats`. Returns the
-// sorted, unique pairs; kResourceExhausted (naming the level and what to
-// raise) when more than half of pair_capacity remain after deduplication,
-// or the first error of reading.
+// text's num_perm values (called from several threads at once). The pairs
+// kept go to `pairs` (a pair found in several bands, several times).
+// Counts candidates, pruned pairs and oversized buckets into `stats`.
+// Returns the first error of reading or writing.
 template <typename Value>
-absl::StatusOr<std::vector<TextPair>> PairBuckets(
+absl::Status PairBuckets(
     SortedRuns<BandEntry>& runs, const BucketPairing& pairing,
     absl::FunctionRef<absl::Status(uint32_t, Value*)> read_signature,
-    LevelStats& stats);
+    SortedRuns<CandidatePair>& pairs, LevelStats& stats);
+
+// A connected component of candidate pairs.
+struct Component {
+  std::vector<uint32_t> texts;  // ascending
+  // Each pair of the component as indexes into `texts`, ascending.
+  std::vector<TextPair> pairs;
+};
+
+// CandidateGraph
+//
+// The candidate pairs of one level, unique and sorted in a scratch file,
+// and the texts they join. Memory: a bit and a half per text below
+// `num_texts`; the pairs stay on disk (8 bytes each).
+class CandidateGraph {
+ public:
+  // Merges `runs` (pairs of texts below `num_texts`) into a file in
+  // `tmp_dir`, dropping repeats.
+  static absl::StatusOr<CandidateGraph> Build(SortedRuns<CandidatePair>& runs,
+                                              uint32_t num_texts,
+                                              const std::string& tmp_dir);
+
+  uint64_t pairs() const { return pairs_; }
+  // Texts in at least one pair.
+  uint32_t texts() const { return texts_; }
+  // Scratch bytes written (the pairs file).
+  uint64_t bytes() const;
+  // The number of a text in a pair among those texts, ascending (0 ...
+  // texts() - 1); meaningless for another text.
+  uint32_t Rank(uint32_t text) const {
+    const uint64_t below =
+        bits_[text / 64] & ((uint64_t{1} << (text % 64)) - 1);
+    return rank_[text / 64] + static_cast<uint32_t>(std::popcount(below));
+  }
+  // The first text in a pair at or after `text`, or num_texts when none.
+  uint32_t NextText(uint32_t text) const;
+
+  // ForEachComponentBatch()
+  //
+  // The connected components, ordered by smallest text, handed to `visit`
+  // in batches that cost at most `batch_bytes` (8 bytes per pair, plus 4
+  // and text_bytes(text) per text; a component costing more comes alone).
+  // Pairs are sorted by component in `sort_bytes` of memory and the
+  // graph's tmp_dir. Returns the first error, of `visit` included; once
+  // `visit` fails it is not called again.
+  absl::Status ForEachComponentBatch(
+      uint64_t sort_bytes, uint64_t batch_bytes,
+      absl::FunctionRef<uint64_t(uint32_t)> text_bytes,
+      absl::FunctionRef<absl::Status(std::vector<Component>&)> visit) const;
+
+ private:
+  CandidateGraph(uint32_t num_texts, std::string tmp_dir);
+  // Reads the pairs back in order, in chunks.
+  absl::Status ForEachPairChunk(
+      absl::FunctionRef<void(absl::Span<const CandidatePair>)> visit) const;
+
+  uint32_t num_texts_;
+  std::string tmp_dir_;
+  std::unique_ptr<SpillFile> file_;
+  uint64_t pairs_ = 0;
+  uint32_t texts_ = 0;
+  std::vector<uint64_t> bits_;  // texts in a pair
+  std::vector<uint32_t> rank_;  // texts in a pair before each word of bits_
+};
 
 // FindSpilledCandidates()
 //
 // Step 3 of the streaming scan for one level, on top of PairBuckets():
 // the band keys of every representative signature in `signatures` (`slots`
 // of them, num_perm values each, in text order) go to sorted runs in
-// `tmp_dir` holding a quarter of `usable_bytes`, and are merged and paired.
-// `text_of(slot)` is the text a slot represents, or nullopt when the slot
-// is not its text's representative; `slot_of(text)` is the reverse.
-// Progress is reported as "<level>s: candidates" before the merge.
+// `tmp_dir` holding a quarter of `usable_bytes`, and are merged and paired,
+// the pairs kept sorted in an eighth of it. Texts are numbered below
+// `num_texts`; `text_of(slot)` is the text a slot represents, or nullopt
+// when the slot is not its text's representative; `slot_of(text)` is the
+// reverse. Progress is reported as "<level>s: candidates" before the merge.
 struct SpilledCandidates {
-  std::vector<TextPair> pairs;  // sorted, unique
-  size_t band_runs = 0;         // sorted runs of band keys written to disk
-  uint64_t band_bytes = 0;      // and their bytes
+  CandidateGraph graph;
+  size_t band_runs = 0;     // sorted runs of band keys written to disk
+  uint64_t band_bytes = 0;  // and their bytes
+  uint64_t pair_bytes = 0;  // bytes of candidate pair runs written
 };
 template <typename Value>
 absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
-    const SpillFile& signatures, uint32_t slots, const LshParams& lsh,
-    const BucketPairing& pairing, const EngineOptions& options,
-    const std::string& tmp_dir, uint64_t usable_bytes,
+    const SpillFile& signatures, uint32_t slots, uint32_t num_texts,
+    const LshParams& lsh, const BucketPairing& pairing,
+    const EngineOptions& options, const std::string& tmp_dir,
+    uint64_t usable_bytes,
     absl::FunctionRef<std::optional<uint32_t>(uint32_t)> text_of,
     absl::FunctionRef<uint64_t(uint32_t)> slot_of, LevelStats& stats);
-
-// A connected component of candidate pairs.
-struct Component {
-  std::vector<uint32_t> texts;  // ascending
-  // Each pair of the component as indexes into `texts`, in input order.
-  std::vector<TextPair> pairs;
-};
-
-// SplitComponents()
-//
-// The connected components of `pairs`, ordered by their smallest text.
-// Memory and time O(pairs log pairs), whatever the numbers of the texts.
-std::vector<Component> SplitComponents(const std::vector<TextPair>& pairs);
 
 // FirstError()
 //

@@ -16,14 +16,17 @@ namespace neardup {
 // The shingle sets of the passages in candidate pairs, on disk.
 template <typename Value>
 struct PassageSpill<Value>::ShingleStore {
-  std::vector<uint32_t> passages;  // ascending
-  std::vector<uint64_t> offsets;   // passage i's: [offsets[i], offsets[i+1])
+  const CandidateGraph* graph;
+  // The set of the passage of rank i: [offsets[i], offsets[i + 1]).
+  std::vector<uint64_t> offsets;
   std::unique_ptr<SpillFile> file;
 
+  uint64_t Bytes(uint32_t passage) const {
+    const size_t i = graph->Rank(passage);
+    return (offsets[i + 1] - offsets[i]) * sizeof(uint64_t);
+  }
   absl::StatusOr<std::vector<uint64_t>> Read(uint32_t passage) const {
-    const size_t i = static_cast<size_t>(
-        std::lower_bound(passages.begin(), passages.end(), passage) -
-        passages.begin());
+    const size_t i = graph->Rank(passage);
     std::vector<uint64_t> set(offsets[i + 1] - offsets[i]);
     NEARDUP_RETURN_IF_ERROR(file->ReadAt(offsets[i] * sizeof(uint64_t),
                                          set.data(),
@@ -153,16 +156,16 @@ absl::Status PassageSpill<Value>::Group(ScanStats& stats) {
 
 // Band keys of the representatives into sorted runs, merged into pairs.
 template <typename Value>
-absl::StatusOr<std::vector<TextPair>> PassageSpill<Value>::Candidates(
+absl::StatusOr<CandidateGraph> PassageSpill<Value>::Candidates(
     LevelStats& stats, SpillStats& spill) {
   if (options_.progress) options_.progress({"passages: band keys", 0, 0});
   NEARDUP_RETURN_IF_ERROR(signatures_->Flush());
   NEARDUP_ASSIGN_OR_RETURN(
       SpilledCandidates found,
       FindSpilledCandidates<Value>(
-          *signatures_, first_passage_.back(), lsh_,
+          *signatures_, first_passage_.back(), first_passage_.back(), lsh_,
           LevelPairing(options_, options_.passage.threshold, hasher_.num_perm(),
-                       usable_, "passage"),
+                       "passage"),
           options_, spill_.tmp_dir, usable_,
           [&](uint32_t passage) -> std::optional<uint32_t> {
             if (!IsRepresentative(passage)) return std::nullopt;
@@ -170,45 +173,45 @@ absl::StatusOr<std::vector<TextPair>> PassageSpill<Value>::Candidates(
           },
           [](uint32_t passage) { return uint64_t{passage}; }, stats));
   spill.band_runs += found.band_runs;
-  spill.scratch_bytes += found.band_bytes;
-  return std::move(found.pairs);
+  spill.scratch_bytes +=
+      found.band_bytes + found.pair_bytes + found.graph.bytes();
+  return std::move(found.graph);
 }
 
 // Reads back the documents that hold a candidate, in input order, and
 // writes the candidates' shingle sets.
 template <typename Value>
 absl::StatusOr<typename PassageSpill<Value>::ShingleStore>
-PassageSpill<Value>::StoreShingles(const std::vector<Component>& components,
+PassageSpill<Value>::StoreShingles(const CandidateGraph& graph,
                                    const DocumentStore& documents) const {
   ShingleStore store;
-  for (const Component& c : components) {
-    store.passages.insert(store.passages.end(), c.texts.begin(), c.texts.end());
-  }
-  std::sort(store.passages.begin(), store.passages.end());
+  store.graph = &graph;
   NEARDUP_ASSIGN_OR_RETURN(store.file, SpillFile::Create(spill_.tmp_dir));
-  store.offsets.reserve(store.passages.size() + 1);
+  store.offsets.reserve(size_t{graph.texts()} + 1);
   store.offsets.push_back(0);
   // Chunks of documents, fingerprinted in parallel; within a chunk, the
   // passages of document d are passages[first[d] ... first[d + 1]).
+  const uint32_t num_passages = first_passage_.back();
   const size_t chunk_documents = 64 * static_cast<size_t>(options_.threads);
+  std::vector<uint32_t> passages;
   std::vector<uint32_t> chunk;  // documents
   std::vector<size_t> first;
   std::vector<std::vector<std::vector<uint64_t>>> sets;
   std::vector<absl::Status> statuses;
-  for (size_t begin = 0; begin < store.passages.size();) {
+  for (uint32_t next = graph.NextText(0); next < num_passages;) {
+    passages.clear();
     chunk.clear();
     first.clear();
-    size_t end = begin;
-    while (end < store.passages.size()) {
-      const uint32_t document = DocumentOf(store.passages[end]);
+    for (; next < num_passages; next = graph.NextText(next + 1)) {
+      const uint32_t document = DocumentOf(next);
       if (chunk.empty() || chunk.back() != document) {
         if (chunk.size() == chunk_documents) break;
         chunk.push_back(document);
-        first.push_back(end);
+        first.push_back(passages.size());
       }
-      ++end;
+      passages.push_back(next);
     }
-    first.push_back(end);
+    first.push_back(passages.size());
     sets.assign(chunk.size(), {});
     statuses.assign(chunk.size(), absl::OkStatus());
     ParallelFor(chunk.size(), options_.threads, [&](size_t d) {
@@ -220,7 +223,7 @@ PassageSpill<Value>::StoreShingles(const std::vector<Component>& components,
       DocumentFingerprint fp =
           FingerprintDocument(document->text, passage_options_);
       for (size_t i = first[d]; i < first[d + 1]; ++i) {
-        const size_t index = store.passages[i] - first_passage_[chunk[d]];
+        const size_t index = passages[i] - first_passage_[chunk[d]];
         sets[d].push_back(std::move(fp.passages[index].shingles));
       }
     });
@@ -232,7 +235,6 @@ PassageSpill<Value>::StoreShingles(const std::vector<Component>& components,
         store.offsets.push_back(store.offsets.back() + set.size());
       }
     }
-    begin = end;
   }
   NEARDUP_RETURN_IF_ERROR(store.file->Flush());
   return store;
@@ -303,71 +305,79 @@ absl::StatusOr<std::vector<Cluster>> PassageSpill<Value>::Finish(
   NEARDUP_RETURN_IF_ERROR(Group(stats));
   spill.scratch_bytes +=
       records_->size() + signatures_->size() + members_->size();
-  std::vector<Component> components;
-  {
-    NEARDUP_ASSIGN_OR_RETURN(const std::vector<TextPair> pairs,
-                             Candidates(level, spill));
-    components = SplitComponents(pairs);
-  }
+  NEARDUP_ASSIGN_OR_RETURN(const CandidateGraph graph,
+                           Candidates(level, spill));
   signatures_.reset();
   if (options_.progress) options_.progress({"passages: verification", 0, 0});
   NEARDUP_ASSIGN_OR_RETURN(const ShingleStore store,
-                           StoreShingles(components, documents));
+                           StoreShingles(graph, documents));
   spill.scratch_bytes += store.file->size();
-  spill.components += components.size();
 
-  std::vector<std::vector<Cluster>> found(components.size());
-  std::vector<size_t> verified(components.size(), 0);
-  std::vector<absl::Status> statuses(components.size());
+  std::vector<Cluster> clusters;
   std::vector<uint8_t> clustered(repeated_.size(), 0);
   const double threshold = options_.passage.threshold;
-  ParallelFor(components.size(), options_.threads, [&](size_t c) {
-    const Component& component = components[c];
-    std::vector<std::vector<uint64_t>> sets;
-    for (const uint32_t passage : component.texts) {
-      absl::StatusOr<std::vector<uint64_t>> set = store.Read(passage);
-      if (!set.ok()) {
-        statuses[c] = set.status();
-        return;
-      }
-      sets.push_back(*std::move(set));
-    }
-    const std::vector<ShingleSet> spans(sets.begin(), sets.end());
-    const std::vector<SimilarPair> edges =
-        VerifyCandidates(component.pairs, spans, threshold, /*threads=*/1);
-    verified[c] = edges.size();
-    for (const std::vector<uint32_t>& local :
-         ClusterWithoutChaining(spans, edges, threshold)) {
-      std::vector<uint32_t> texts;
-      for (const uint32_t m : local) {
-        texts.push_back(component.texts[m]);
-        const auto it = std::lower_bound(
-            repeated_.begin(), repeated_.end(), component.texts[m],
-            [](const TextSpan& s, uint32_t t) { return s.first < t; });
-        if (it != repeated_.end() && it->first == component.texts[m]) {
-          clustered[static_cast<size_t>(it - repeated_.begin())] = 1;
+  // Components in batches within a quarter of the budget, their pairs sorted
+  // by component in another quarter.
+  const auto verify_batch =
+      [&](std::vector<Component>& components) -> absl::Status {
+    std::vector<std::vector<Cluster>> found(components.size());
+    std::vector<size_t> verified(components.size(), 0);
+    std::vector<absl::Status> statuses(components.size());
+    ParallelFor(components.size(), options_.threads, [&](size_t c) {
+      const Component& component = components[c];
+      std::vector<std::vector<uint64_t>> sets;
+      for (const uint32_t passage : component.texts) {
+        absl::StatusOr<std::vector<uint64_t>> set = store.Read(passage);
+        if (!set.ok()) {
+          statuses[c] = set.status();
+          return;
         }
+        sets.push_back(*std::move(set));
       }
-      absl::StatusOr<Cluster> cluster =
-          MakeCluster(texts, documents, [&](size_t x, size_t y) {
-            return Jaccard(spans[local[x]], spans[local[y]]);
-          });
-      if (!cluster.ok()) {
-        statuses[c] = cluster.status();
-        return;
+      const std::vector<ShingleSet> spans(sets.begin(), sets.end());
+      const std::vector<SimilarPair> edges =
+          VerifyCandidates(component.pairs, spans, threshold, /*threads=*/1);
+      verified[c] = edges.size();
+      for (const std::vector<uint32_t>& local :
+           ClusterWithoutChaining(spans, edges, threshold)) {
+        std::vector<uint32_t> texts;
+        for (const uint32_t m : local) {
+          texts.push_back(component.texts[m]);
+          const auto it = std::lower_bound(
+              repeated_.begin(), repeated_.end(), component.texts[m],
+              [](const TextSpan& s, uint32_t t) { return s.first < t; });
+          if (it != repeated_.end() && it->first == component.texts[m]) {
+            clustered[static_cast<size_t>(it - repeated_.begin())] = 1;
+          }
+        }
+        absl::StatusOr<Cluster> cluster =
+            MakeCluster(texts, documents, [&](size_t x, size_t y) {
+              return Jaccard(spans[local[x]], spans[local[y]]);
+            });
+        if (!cluster.ok()) {
+          statuses[c] = cluster.status();
+          return;
+        }
+        found[c].push_back(*std::move(cluster));
       }
-      found[c].push_back(*std::move(cluster));
+    });
+    NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
+    for (size_t c = 0; c < components.size(); ++c) {
+      level.verified += verified[c];
+      spill.largest_component =
+          std::max(spill.largest_component, components[c].texts.size());
+      for (Cluster& cluster : found[c]) clusters.push_back(std::move(cluster));
     }
-  });
-  NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
-  std::vector<Cluster> clusters;
-  for (size_t c = 0; c < components.size(); ++c) {
-    level.verified += verified[c];
-    spill.largest_component =
-        std::max(spill.largest_component, components[c].texts.size());
-    for (Cluster& cluster : found[c]) clusters.push_back(std::move(cluster));
-  }
-  found = {};
+    spill.components += components.size();
+    return absl::OkStatus();
+  };
+  NEARDUP_RETURN_IF_ERROR(graph.ForEachComponentBatch(
+      usable_ / 4, usable_ / 4,
+      [&](uint32_t passage) {
+        return store.Bytes(passage) + sizeof(std::vector<uint64_t>) +
+               sizeof(ShingleSet);
+      },
+      verify_batch));
 
   // Repeated texts that joined no near duplicate, and boilerplate.
   std::vector<size_t> identical;
@@ -376,7 +386,7 @@ absl::StatusOr<std::vector<Cluster>> PassageSpill<Value>::Finish(
   }
   const size_t near_duplicates = clusters.size();
   clusters.resize(near_duplicates + identical.size() + boilerplate_.size());
-  statuses.assign(identical.size() + boilerplate_.size(), absl::OkStatus());
+  std::vector<absl::Status> statuses(identical.size() + boilerplate_.size());
   ParallelFor(statuses.size(), options_.threads, [&](size_t i) {
     absl::StatusOr<Cluster> cluster;
     if (i < identical.size()) {

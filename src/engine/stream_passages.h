@@ -110,11 +110,10 @@ class PassageSpill {
                const MinHasher& hasher, uint64_t usable_bytes);
 
   absl::Status Group(ScanStats& stats);
-  absl::StatusOr<std::vector<TextPair>> Candidates(LevelStats& stats,
-                                                   SpillStats& spill);
+  absl::StatusOr<CandidateGraph> Candidates(LevelStats& stats,
+                                            SpillStats& spill);
   absl::StatusOr<ShingleStore> StoreShingles(
-      const std::vector<Component>& components,
-      const DocumentStore& documents) const;
+      const CandidateGraph& graph, const DocumentStore& documents) const;
   absl::StatusOr<std::vector<uint32_t>> MembersOf(
       const std::vector<TextSpan>& spans, uint32_t text) const;
   // The cluster of the passages of `texts` (representatives, ascending);

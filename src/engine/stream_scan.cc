@@ -135,8 +135,8 @@ class StreamScanner {
       stats.document.items = items_.size();
       groups_ = GroupIdentical(items_);
       stats.document.distinct = groups_.first_item.size();
-      NEARDUP_ASSIGN_OR_RETURN(std::vector<TextPair> pairs, Candidates());
-      NEARDUP_RETURN_IF_ERROR(VerifyAndCluster(pairs));
+      NEARDUP_ASSIGN_OR_RETURN(const CandidateGraph graph, Candidates());
+      NEARDUP_RETURN_IF_ERROR(VerifyAndCluster(graph));
     }
     std::vector<Cluster>& clusters = result_.scan.clusters;
     for (Cluster& c : passage_clusters) clusters.push_back(std::move(c));
@@ -215,15 +215,16 @@ class StreamScanner {
   }
 
   // Passes 2 and 3: band keys of each distinct text into sorted runs, then
-  // buckets paired and pruned as lsh/lsh.h does. Sorted, unique group pairs.
-  absl::StatusOr<std::vector<TextPair>> Candidates() {
+  // buckets paired and pruned as lsh/lsh.h does, into pairs of groups.
+  absl::StatusOr<CandidateGraph> Candidates() {
     Report(options_, "documents: band keys", 0);
     NEARDUP_ASSIGN_OR_RETURN(
         SpilledCandidates found,
         FindSpilledCandidates<Value>(
-            *signatures_, static_cast<uint32_t>(items_.size()), lsh_,
+            *signatures_, static_cast<uint32_t>(items_.size()),
+            static_cast<uint32_t>(groups_.first_item.size()), lsh_,
             LevelPairing(options_, options_.document.threshold,
-                         hasher_.num_perm(), usable_, "document"),
+                         hasher_.num_perm(), "document"),
             options_, spill_.tmp_dir, usable_,
             [&](uint32_t item) -> std::optional<uint32_t> {
               const uint32_t group = groups_.of_item[item];
@@ -233,8 +234,9 @@ class StreamScanner {
             [&](uint32_t group) { return uint64_t{groups_.first_item[group]}; },
             result_.scan.stats.document));
     result_.spill.band_runs += found.band_runs;
-    result_.spill.scratch_bytes += found.band_bytes;
-    return std::move(found.pairs);
+    result_.spill.scratch_bytes +=
+        found.band_bytes + found.pair_bytes + found.graph.bytes();
+    return std::move(found.graph);
   }
 
   // Documents sharing passages, their dates read back from the store.
@@ -298,61 +300,74 @@ class StreamScanner {
 
   // Pass 4: per connected component of candidates, exact verification and
   // clustering; then clusters of identical texts that joined no other.
-  absl::Status VerifyAndCluster(const std::vector<TextPair>& pairs) {
+  absl::Status VerifyAndCluster(const CandidateGraph& graph) {
     Report(options_, "documents: verification", 0);
     const size_t num_groups = groups_.first_item.size();
-    const std::vector<Component> components = SplitComponents(pairs);
-    result_.spill.components += components.size();
-
-    std::vector<std::vector<Cluster>> found(components.size());
-    std::vector<size_t> verified(components.size(), 0);
-    std::vector<absl::Status> statuses(components.size());
-    std::vector<uint8_t> clustered(num_groups, 0);
-    const double threshold = options_.document.threshold;
-    ParallelFor(components.size(), options_.threads, [&](size_t c) {
-      const std::vector<uint32_t>& groups = components[c].texts;
-      absl::StatusOr<std::vector<std::vector<uint64_t>>> sets =
-          ShingleGroups(groups);
-      if (!sets.ok()) {
-        statuses[c] = sets.status();
-        return;
-      }
-      std::vector<ShingleSet> spans(sets->begin(), sets->end());
-      const std::vector<SimilarPair> edges = VerifyCandidates(
-          components[c].pairs, spans, threshold, /*threads=*/1);
-      verified[c] = edges.size();
-      for (const std::vector<uint32_t>& members :
-           ClusterWithoutChaining(spans, edges, threshold)) {
-        std::vector<uint32_t> cluster_groups;
-        for (const uint32_t m : members) {
-          cluster_groups.push_back(groups[m]);
-          clustered[groups[m]] = 1;
-        }
-        const auto local = [&](uint32_t g) {
-          return static_cast<size_t>(
-              std::lower_bound(groups.begin(), groups.end(), g) -
-              groups.begin());
-        };
-        absl::StatusOr<Cluster> cluster =
-            MakeDocumentCluster(cluster_groups, [&](uint32_t x, uint32_t y) {
-              return Jaccard(spans[local(x)], spans[local(y)]);
-            });
-        if (!cluster.ok()) {
-          statuses[c] = cluster.status();
-          return;
-        }
-        found[c].push_back(*std::move(cluster));
-      }
-    });
-    NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
     ScanStats& stats = result_.scan.stats;
     std::vector<Cluster>& clusters = result_.scan.clusters;
-    for (size_t c = 0; c < components.size(); ++c) {
-      stats.document.verified += verified[c];
-      result_.spill.largest_component =
-          std::max(result_.spill.largest_component, components[c].texts.size());
-      for (Cluster& cluster : found[c]) clusters.push_back(std::move(cluster));
-    }
+    std::vector<uint8_t> clustered(num_groups, 0);
+    const double threshold = options_.document.threshold;
+    const auto verify_batch =
+        [&](std::vector<Component>& components) -> absl::Status {
+      std::vector<std::vector<Cluster>> found(components.size());
+      std::vector<size_t> verified(components.size(), 0);
+      std::vector<absl::Status> statuses(components.size());
+      ParallelFor(components.size(), options_.threads, [&](size_t c) {
+        const std::vector<uint32_t>& groups = components[c].texts;
+        absl::StatusOr<std::vector<std::vector<uint64_t>>> sets =
+            ShingleGroups(groups);
+        if (!sets.ok()) {
+          statuses[c] = sets.status();
+          return;
+        }
+        std::vector<ShingleSet> spans(sets->begin(), sets->end());
+        const std::vector<SimilarPair> edges = VerifyCandidates(
+            components[c].pairs, spans, threshold, /*threads=*/1);
+        verified[c] = edges.size();
+        for (const std::vector<uint32_t>& members :
+             ClusterWithoutChaining(spans, edges, threshold)) {
+          std::vector<uint32_t> cluster_groups;
+          for (const uint32_t m : members) {
+            cluster_groups.push_back(groups[m]);
+            clustered[groups[m]] = 1;
+          }
+          const auto local = [&](uint32_t g) {
+            return static_cast<size_t>(
+                std::lower_bound(groups.begin(), groups.end(), g) -
+                groups.begin());
+          };
+          absl::StatusOr<Cluster> cluster =
+              MakeDocumentCluster(cluster_groups, [&](uint32_t x, uint32_t y) {
+                return Jaccard(spans[local(x)], spans[local(y)]);
+              });
+          if (!cluster.ok()) {
+            statuses[c] = cluster.status();
+            return;
+          }
+          found[c].push_back(*std::move(cluster));
+        }
+      });
+      NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
+      for (size_t c = 0; c < components.size(); ++c) {
+        stats.document.verified += verified[c];
+        result_.spill.largest_component = std::max(
+            result_.spill.largest_component, components[c].texts.size());
+        for (Cluster& cluster : found[c])
+          clusters.push_back(std::move(cluster));
+      }
+      result_.spill.components += components.size();
+      return absl::OkStatus();
+    };
+    // Components in batches within a quarter of the budget (a document's
+    // word shingles take about twice its normalized text), their pairs
+    // sorted by component in another quarter.
+    NEARDUP_RETURN_IF_ERROR(graph.ForEachComponentBatch(
+        usable_ / 4, usable_ / 4,
+        [&](uint32_t group) {
+          return 2 *
+                 uint64_t{items_[groups_.first_item[group]].normalized_length};
+        },
+        verify_batch));
     std::vector<uint32_t> identical;
     for (uint32_t g = 0; g < num_groups; ++g) {
       if (!clustered[g] && groups_.Members(g).size() >= 2) {

@@ -1,0 +1,181 @@
+#include "engine/spilled_candidates.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <vector>
+
+#include "base/disjoint_sets.h"
+#include "base/hash.h"
+#include "base/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "io/test_files.h"
+
+namespace neardup {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Pairs among `num_texts` texts: many small components, some texts in no
+// pair, and one long chain, each pair added three times in shuffled order
+// (as the bands of LSH repeat them).
+std::vector<CandidatePair> ShuffledPairs(uint32_t num_texts) {
+  std::vector<CandidatePair> pairs;
+  for (uint32_t i = 0; i + 1 < num_texts; ++i) {
+    if (Mix64(i) % 3 == 0) continue;  // texts left alone
+    const uint32_t j = i + 1 + static_cast<uint32_t>(Mix64(i + 7) % 40);
+    if (j < num_texts) pairs.push_back({i, j});
+  }
+  for (uint32_t i = 5000; i < 9000 && i + 17 < num_texts; i += 17) {
+    pairs.push_back({i, i + 17});  // a chain joining many components
+  }
+  std::vector<CandidatePair> repeated;
+  for (int copy = 0; copy < 3; ++copy) {
+    repeated.insert(repeated.end(), pairs.begin(), pairs.end());
+  }
+  std::sort(repeated.begin(), repeated.end(),
+            [](const CandidatePair& x, const CandidatePair& y) {
+              return Mix64(uint64_t{x.a} << 32 | x.b) <
+                     Mix64(uint64_t{y.a} << 32 | y.b);
+            });
+  return repeated;
+}
+
+// The components of `pairs` by a plain union-find over all texts: per
+// smallest text, the sorted pairs.
+std::map<uint32_t, std::set<std::pair<uint32_t, uint32_t>>> Expected(
+    const std::vector<CandidatePair>& pairs, uint32_t num_texts) {
+  DisjointSets sets(num_texts);
+  for (const CandidatePair& p : pairs) sets.Join(p.a, p.b);
+  std::map<uint32_t, std::set<std::pair<uint32_t, uint32_t>>> components;
+  for (const CandidatePair& p : pairs) {
+    components[sets.Find(p.a)].insert({p.a, p.b});
+  }
+  return components;
+}
+
+absl::StatusOr<CandidateGraph> BuildGraph(
+    const std::vector<CandidatePair>& pairs, uint32_t num_texts,
+    const std::string& dir, size_t sort_bytes) {
+  NEARDUP_ASSIGN_OR_RETURN(auto runs,
+                           SortedRuns<CandidatePair>::Create(dir, sort_bytes));
+  for (const CandidatePair& p : pairs) NEARDUP_RETURN_IF_ERROR(runs->Add(p));
+  return CandidateGraph::Build(*runs, num_texts, dir);
+}
+
+TEST(CandidateGraphTest, ComponentsEqualAPlainUnionFindWhateverTheMemory) {
+  TempDir dir;
+  constexpr uint32_t kTexts = 20000;
+  const std::vector<CandidatePair> pairs = ShuffledPairs(kTexts);
+  const auto expected = Expected(pairs, kTexts);
+  std::set<uint32_t> expected_texts;
+  for (const CandidatePair& p : pairs) {
+    expected_texts.insert(p.a);
+    expected_texts.insert(p.b);
+  }
+  size_t unique_pairs = 0;
+  for (const auto& [root, component_pairs] : expected) {
+    unique_pairs += component_pairs.size();
+  }
+
+  // 8 KB of sort memory spills many runs at both sorts; 1 GB spills none.
+  for (const size_t sort_bytes : {size_t{8} << 10, size_t{1} << 30}) {
+    SCOPED_TRACE(sort_bytes);
+    const absl::StatusOr<CandidateGraph> built =
+        BuildGraph(pairs, kTexts, dir.path(), sort_bytes);
+    ASSERT_TRUE(built.ok()) << built.status();
+    const CandidateGraph& graph = *built;
+    EXPECT_EQ(graph.pairs(), unique_pairs);
+    EXPECT_EQ(graph.texts(), expected_texts.size());
+    // Ranks number the texts in pairs densely, NextText() walks them.
+    uint32_t rank = 0;
+    for (uint32_t t = graph.NextText(0); t < kTexts;
+         t = graph.NextText(t + 1)) {
+      ASSERT_TRUE(expected_texts.count(t)) << t;
+      EXPECT_EQ(graph.Rank(t), rank++);
+    }
+    EXPECT_EQ(rank, expected_texts.size());
+
+    constexpr uint64_t kBatchBytes = 4000;
+    std::vector<uint32_t> smallest;
+    size_t batches = 0;
+    EXPECT_THAT(
+        graph.ForEachComponentBatch(
+            sort_bytes, kBatchBytes, [](uint32_t) { return uint64_t{100}; },
+            [&](std::vector<Component>& batch) {
+              ++batches;
+              uint64_t cost = 0;
+              for (const Component& c : batch) {
+                cost += c.pairs.size() * 8 + c.texts.size() * 104;
+                EXPECT_TRUE(std::is_sorted(c.texts.begin(), c.texts.end()));
+                EXPECT_TRUE(std::is_sorted(c.pairs.begin(), c.pairs.end()));
+                std::set<std::pair<uint32_t, uint32_t>> got;
+                for (const auto& [x, y] : c.pairs) {
+                  got.insert({c.texts[x], c.texts[y]});
+                }
+                smallest.push_back(c.texts.front());
+                const auto it = expected.find(c.texts.front());
+                if (it == expected.end()) {
+                  ADD_FAILURE() << "no component starts at " << c.texts.front();
+                  continue;
+                }
+                EXPECT_EQ(got, it->second);
+              }
+              if (batch.size() > 1) {
+                EXPECT_LE(cost, kBatchBytes);
+              }
+              return absl::OkStatus();
+            }),
+        IsOk());
+    EXPECT_EQ(smallest.size(), expected.size());
+    EXPECT_TRUE(std::is_sorted(smallest.begin(), smallest.end()));
+    EXPECT_GT(batches, 10u);
+    // The chain made one component of more than a batch's cost.
+    size_t largest = 0;
+    for (const auto& [root, component_pairs] : expected) {
+      largest = std::max(largest, component_pairs.size());
+    }
+    EXPECT_GT(largest * 8, kBatchBytes);
+  }
+}
+
+TEST(CandidateGraphTest, StopsAtTheFirstErrorOfVisit) {
+  TempDir dir;
+  const std::vector<CandidatePair> pairs = ShuffledPairs(3000);
+  const absl::StatusOr<CandidateGraph> graph =
+      BuildGraph(pairs, 3000, dir.path(), 8 << 10);
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  int calls = 0;
+  const absl::Status status = graph->ForEachComponentBatch(
+      8 << 10, 1000, [](uint32_t) { return uint64_t{0}; },
+      [&](std::vector<Component>&) {
+        ++calls;
+        return absl::DataLossError("disk gone");
+      });
+  EXPECT_THAT(status.message(), HasSubstr("disk gone"));
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(CandidateGraphTest, NoPairsNoComponents) {
+  TempDir dir;
+  const absl::StatusOr<CandidateGraph> graph =
+      BuildGraph({}, 100, dir.path(), 8 << 10);
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  EXPECT_EQ(graph->texts(), 0u);
+  EXPECT_EQ(graph->NextText(0), 100u);
+  bool visited = false;
+  EXPECT_THAT(graph->ForEachComponentBatch(
+                  8 << 10, 1000, [](uint32_t) { return uint64_t{0}; },
+                  [&](std::vector<Component>&) {
+                    visited = true;
+                    return absl::OkStatus();
+                  }),
+              IsOk());
+  EXPECT_FALSE(visited);
+}
+
+}  // namespace
+}  // namespace neardup
