@@ -5,12 +5,15 @@
 #include <numeric>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "base/disjoint_sets.h"
 #include "base/parallel.h"
 #include "base/status_macros.h"
+#include "cluster/cluster.h"
+#include "shingle/shingle.h"
 
 namespace neardup {
 
@@ -342,6 +345,171 @@ template absl::StatusOr<SpilledCandidates> FindSpilledCandidates<uint64_t>(
     const BucketPairing&, const EngineOptions&, const std::string&, uint64_t,
     absl::FunctionRef<std::optional<uint32_t>(uint32_t)>,
     absl::FunctionRef<uint64_t(uint32_t)>, LevelStats&);
+
+namespace {
+
+// The clusters of the texts `indexes` (ascending; their sets `spans`)
+// joined by `edges` (between positions in `indexes`, in candidate order),
+// passed to `emit` as indexes.
+absl::Status EmitClusters(absl::Span<const uint32_t> indexes,
+                          absl::Span<const ShingleSet> spans,
+                          absl::Span<const SimilarPair> edges, double threshold,
+                          EmitCluster emit) {
+  std::vector<uint32_t> members;
+  for (const std::vector<uint32_t>& cluster :
+       ClusterWithoutChaining(spans, edges, threshold)) {
+    members.clear();
+    for (const uint32_t m : cluster) members.push_back(indexes[m]);
+    NEARDUP_RETURN_IF_ERROR(emit(members, [&](size_t x, size_t y) {
+      return Jaccard(spans[cluster[x]], spans[cluster[y]]);
+    }));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<size_t> VerifyComponent(
+    const Component& component, double threshold, uint64_t share_bytes,
+    absl::FunctionRef<uint64_t(uint32_t)> set_bytes, ReadSets read_sets,
+    EmitCluster emit) {
+  const uint32_t n = static_cast<uint32_t>(component.texts.size());
+  const std::vector<TextPair>& pairs = component.pairs;
+  std::vector<uint32_t> all(n);
+  std::iota(all.begin(), all.end(), 0u);
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < n; ++i) total += set_bytes(i);
+  if (total <= share_bytes) {
+    NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
+                             read_sets(all));
+    const std::vector<ShingleSet> spans(sets.begin(), sets.end());
+    const std::vector<SimilarPair> edges =
+        VerifyCandidates(pairs, spans, threshold, /*threads=*/1);
+    NEARDUP_RETURN_IF_ERROR(EmitClusters(all, spans, edges, threshold, emit));
+    return edges.size();
+  }
+
+  // Blocks of consecutive texts; pairs are sorted, so those whose first
+  // text lies in a block are consecutive, and their second texts lie in
+  // that block or after it.
+  const uint64_t half = share_bytes / 2;
+  std::vector<SimilarPair> edges;
+  std::vector<uint32_t> others;
+  std::vector<uint32_t> chunk;
+  size_t first_pair = 0;
+  for (uint32_t begin = 0; begin < n;) {
+    uint32_t end = begin;
+    for (uint64_t bytes = 0;
+         end < n && (end == begin || bytes + set_bytes(end) <= half); ++end) {
+      bytes += set_bytes(end);
+    }
+    size_t last_pair = first_pair;
+    while (last_pair < pairs.size() && pairs[last_pair].first < end) {
+      ++last_pair;
+    }
+    const absl::Span<const TextPair> block_pairs(pairs.data() + first_pair,
+                                                 last_pair - first_pair);
+    first_pair = last_pair;
+    if (block_pairs.empty()) {
+      begin = end;
+      continue;
+    }
+    NEARDUP_ASSIGN_OR_RETURN(
+        const std::vector<std::vector<uint64_t>> block,
+        read_sets(absl::MakeConstSpan(all.data() + begin, end - begin)));
+    const auto verify = [&](const TextPair& pair, ShingleSet other) {
+      const double similarity =
+          JaccardIfAtLeast(block[pair.first - begin], other, threshold);
+      if (similarity >= threshold) {
+        edges.push_back(SimilarPair{pair.first, pair.second, similarity});
+      }
+    };
+    others.clear();
+    for (const TextPair& pair : block_pairs) {
+      if (pair.second < end) {
+        verify(pair, block[pair.second - begin]);
+      } else {
+        others.push_back(pair.second);
+      }
+    }
+    std::sort(others.begin(), others.end());
+    others.erase(std::unique(others.begin(), others.end()), others.end());
+    for (size_t o = 0; o < others.size();) {
+      chunk.clear();
+      for (uint64_t bytes = 0;
+           o < others.size() &&
+           (chunk.empty() || bytes + set_bytes(others[o]) <= half);
+           ++o) {
+        bytes += set_bytes(others[o]);
+        chunk.push_back(others[o]);
+      }
+      NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
+                               read_sets(chunk));
+      for (const TextPair& pair : block_pairs) {
+        if (pair.second < chunk.front() || pair.second > chunk.back()) continue;
+        const size_t c = static_cast<size_t>(
+            std::lower_bound(chunk.begin(), chunk.end(), pair.second) -
+            chunk.begin());
+        verify(pair, sets[c]);
+      }
+    }
+    begin = end;
+  }
+  const size_t verified = edges.size();
+
+  // Groups joined by verified pairs (each numbered by its smallest text),
+  // clustered one by one: texts and edges ordered by group, edges within a
+  // group in candidate order.
+  DisjointSets groups(n);
+  for (const SimilarPair& e : edges) groups.Join(e.a, e.b);
+  std::vector<uint32_t> group(n);
+  for (uint32_t i = 0; i < n; ++i) group[i] = groups.Find(i);
+  std::vector<uint32_t> order = all;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t x, uint32_t y) { return group[x] < group[y]; });
+  std::vector<uint32_t> position(n);  // within its group
+  for (uint32_t i = 0; i < n; ++i) {
+    position[order[i]] = i == 0 || group[order[i]] != group[order[i - 1]]
+                             ? 0
+                             : position[order[i - 1]] + 1;
+  }
+  std::sort(edges.begin(), edges.end(),
+            [&](const SimilarPair& x, const SimilarPair& y) {
+              return std::tuple(group[x.a], x.a, x.b) <
+                     std::tuple(group[y.a], y.a, y.b);
+            });
+  std::vector<uint32_t> edge_group(edges.size());
+  for (size_t i = 0; i < edges.size(); ++i) {
+    edge_group[i] = group[edges[i].a];
+    edges[i].a = position[edges[i].a];
+    edges[i].b = position[edges[i].b];
+  }
+  size_t first_edge = 0;
+  for (uint32_t begin = 0; begin < n;) {
+    uint32_t end = begin + 1;
+    while (end < n && group[order[end]] == group[order[begin]]) ++end;
+    size_t last_edge = first_edge;
+    while (last_edge < edges.size() &&
+           edge_group[last_edge] == group[order[begin]]) {
+      ++last_edge;
+    }
+    if (last_edge > first_edge) {
+      const absl::Span<const uint32_t> indexes(order.data() + begin,
+                                               end - begin);
+      NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
+                               read_sets(indexes));
+      const std::vector<ShingleSet> spans(sets.begin(), sets.end());
+      NEARDUP_RETURN_IF_ERROR(
+          EmitClusters(indexes, spans,
+                       absl::MakeConstSpan(edges.data() + first_edge,
+                                           last_edge - first_edge),
+                       threshold, emit));
+    }
+    first_edge = last_edge;
+    begin = end;
+  }
+  return verified;
+}
 
 absl::Status FirstError(const std::vector<absl::Status>& statuses) {
   for (const absl::Status& s : statuses) {

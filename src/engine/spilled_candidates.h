@@ -194,6 +194,35 @@ absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
     absl::FunctionRef<std::optional<uint32_t>(uint32_t)> text_of,
     absl::FunctionRef<uint64_t(uint32_t)> slot_of, LevelStats& stats);
 
+// VerifyComponent()
+//
+// Verifies `component`'s pairs on the exact shingle sets and clusters them
+// without chaining, with the result of VerifyCandidates() and
+// ClusterWithoutChaining() (cluster/cluster.h) over all its sets at once,
+// but holding about `share_bytes` of sets at a time. `set_bytes(i)` is the
+// size of text i's set (i indexes component.texts); `read_sets(indexes)`
+// reads the sets of ascending indexes. Each cluster (ascending indexes) is
+// passed to `emit` with the exact similarity of two of its members, while
+// their sets are held. Returns the number of pairs verified, or the first
+// error of reading or of `emit`.
+//
+// A component whose sets fit in `share_bytes` is read at once. A larger one
+// (candidate pairs chain many texts) is verified in blocks of consecutive
+// texts within half the share, each against its pairs' other texts read in
+// chunks within the other half; the verified pairs split it into smaller
+// groups, each read and clustered on its own. Clusters never cross those
+// groups, so the result is the same; only a verified group larger than the
+// share is held whole.
+using ReadSets =
+    absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint64_t>>>(
+        absl::Span<const uint32_t>)>;
+using EmitCluster = absl::FunctionRef<absl::Status(
+    absl::Span<const uint32_t>, absl::FunctionRef<double(size_t, size_t)>)>;
+absl::StatusOr<size_t> VerifyComponent(
+    const Component& component, double threshold, uint64_t share_bytes,
+    absl::FunctionRef<uint64_t(uint32_t)> set_bytes, ReadSets read_sets,
+    EmitCluster emit);
+
 // FirstError()
 //
 // The first error among the slots of parallel tasks, or OK.

@@ -316,8 +316,14 @@ absl::StatusOr<std::vector<Cluster>> PassageSpill<Value>::Finish(
   std::vector<Cluster> clusters;
   std::vector<uint8_t> clustered(repeated_.size(), 0);
   const double threshold = options_.passage.threshold;
-  // Components in batches within a quarter of the budget, their pairs sorted
-  // by component in another quarter.
+  // Components in batches whose shingle sets fit in a quarter of the budget
+  // (a larger one alone, verified in pieces of that size), their pairs
+  // sorted by component in another quarter.
+  const uint64_t share_bytes = usable_ / 4;
+  const auto set_bytes = [&](uint32_t passage) {
+    return store.Bytes(passage) + sizeof(std::vector<uint64_t>) +
+           sizeof(ShingleSet);
+  };
   const auto verify_batch =
       [&](std::vector<Component>& components) -> absl::Status {
     std::vector<std::vector<Cluster>> found(components.size());
@@ -325,40 +331,39 @@ absl::StatusOr<std::vector<Cluster>> PassageSpill<Value>::Finish(
     std::vector<absl::Status> statuses(components.size());
     ParallelFor(components.size(), options_.threads, [&](size_t c) {
       const Component& component = components[c];
-      std::vector<std::vector<uint64_t>> sets;
-      for (const uint32_t passage : component.texts) {
-        absl::StatusOr<std::vector<uint64_t>> set = store.Read(passage);
-        if (!set.ok()) {
-          statuses[c] = set.status();
-          return;
-        }
-        sets.push_back(*std::move(set));
-      }
-      const std::vector<ShingleSet> spans(sets.begin(), sets.end());
-      const std::vector<SimilarPair> edges =
-          VerifyCandidates(component.pairs, spans, threshold, /*threads=*/1);
-      verified[c] = edges.size();
-      for (const std::vector<uint32_t>& local :
-           ClusterWithoutChaining(spans, edges, threshold)) {
-        std::vector<uint32_t> texts;
-        for (const uint32_t m : local) {
-          texts.push_back(component.texts[m]);
-          const auto it = std::lower_bound(
-              repeated_.begin(), repeated_.end(), component.texts[m],
-              [](const TextSpan& s, uint32_t t) { return s.first < t; });
-          if (it != repeated_.end() && it->first == component.texts[m]) {
-            clustered[static_cast<size_t>(it - repeated_.begin())] = 1;
-          }
-        }
-        absl::StatusOr<Cluster> cluster =
-            MakeCluster(texts, documents, [&](size_t x, size_t y) {
-              return Jaccard(spans[local[x]], spans[local[y]]);
-            });
-        if (!cluster.ok()) {
-          statuses[c] = cluster.status();
-          return;
-        }
-        found[c].push_back(*std::move(cluster));
+      absl::StatusOr<size_t> pairs = VerifyComponent(
+          component, threshold, share_bytes,
+          [&](uint32_t i) { return set_bytes(component.texts[i]); },
+          [&](absl::Span<const uint32_t> indexes)
+              -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
+            std::vector<std::vector<uint64_t>> sets;
+            for (const uint32_t i : indexes) {
+              NEARDUP_ASSIGN_OR_RETURN(sets.emplace_back(),
+                                       store.Read(component.texts[i]));
+            }
+            return sets;
+          },
+          [&](absl::Span<const uint32_t> members,
+              absl::FunctionRef<double(size_t, size_t)> similarity)
+              -> absl::Status {
+            std::vector<uint32_t> texts;
+            for (const uint32_t m : members) {
+              texts.push_back(component.texts[m]);
+              const auto it = std::lower_bound(
+                  repeated_.begin(), repeated_.end(), texts.back(),
+                  [](const TextSpan& s, uint32_t t) { return s.first < t; });
+              if (it != repeated_.end() && it->first == texts.back()) {
+                clustered[static_cast<size_t>(it - repeated_.begin())] = 1;
+              }
+            }
+            NEARDUP_ASSIGN_OR_RETURN(found[c].emplace_back(),
+                                     MakeCluster(texts, documents, similarity));
+            return absl::OkStatus();
+          });
+      if (pairs.ok()) {
+        verified[c] = *pairs;
+      } else {
+        statuses[c] = pairs.status();
       }
     });
     NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
@@ -371,13 +376,8 @@ absl::StatusOr<std::vector<Cluster>> PassageSpill<Value>::Finish(
     spill.components += components.size();
     return absl::OkStatus();
   };
-  NEARDUP_RETURN_IF_ERROR(graph.ForEachComponentBatch(
-      usable_ / 4, usable_ / 4,
-      [&](uint32_t passage) {
-        return store.Bytes(passage) + sizeof(std::vector<uint64_t>) +
-               sizeof(ShingleSet);
-      },
-      verify_batch));
+  NEARDUP_RETURN_IF_ERROR(graph.ForEachComponentBatch(usable_ / 4, share_bytes,
+                                                      set_bytes, verify_batch));
 
   // Repeated texts that joined no near duplicate, and boilerplate.
   std::vector<size_t> identical;

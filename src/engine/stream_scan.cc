@@ -256,33 +256,36 @@ class StreamScanner {
     return status;
   }
 
-  // The documents of `groups` (ascending) shingled, read from the store.
+  // The documents of groups[i] for each i of `indexes` shingled, read from
+  // the store.
   absl::StatusOr<std::vector<std::vector<uint64_t>>> ShingleGroups(
-      absl::Span<const uint32_t> groups) const {
+      absl::Span<const uint32_t> groups,
+      absl::Span<const uint32_t> indexes) const {
     std::vector<std::vector<uint64_t>> sets;
-    for (const uint32_t g : groups) {
+    for (const uint32_t i : indexes) {
       NEARDUP_ASSIGN_OR_RETURN(
           const Document doc,
-          result_.documents->Get(items_[groups_.first_item[g]].doc));
+          result_.documents->Get(items_[groups_.first_item[groups[i]]].doc));
       sets.push_back(FingerprintDocument(doc.text, document_options_).shingles);
     }
     return sets;
   }
 
-  // One cluster of the items of `cluster_groups`; `similarity(x, y)` for
-  // two of those groups.
+  // One cluster of the items of `cluster_groups` (ascending);
+  // `group_similarity(x, y)` for two indexes into it.
   absl::StatusOr<Cluster> MakeDocumentCluster(
       absl::Span<const uint32_t> cluster_groups,
-      absl::FunctionRef<double(uint32_t, uint32_t)> group_similarity) const {
-    std::vector<uint32_t> members;
-    for (const uint32_t g : cluster_groups) {
-      const absl::Span<const uint32_t> items = groups_.Members(g);
-      members.insert(members.end(), items.begin(), items.end());
+      absl::FunctionRef<double(size_t, size_t)> group_similarity) const {
+    std::vector<std::pair<uint32_t, uint32_t>> members;  // (item, index)
+    for (uint32_t i = 0; i < cluster_groups.size(); ++i) {
+      for (const uint32_t item : groups_.Members(cluster_groups[i])) {
+        members.emplace_back(item, i);
+      }
     }
     std::sort(members.begin(), members.end());
     std::vector<Member> cluster_members;
     std::vector<std::string> dates;
-    for (const uint32_t item : members) {
+    for (const auto& [item, index] : members) {
       NEARDUP_ASSIGN_OR_RETURN(DocumentStore::Info info,
                                result_.documents->GetInfo(items_[item].doc));
       cluster_members.push_back(Member{items_[item].doc, 0,
@@ -292,8 +295,8 @@ class StreamScanner {
     }
     return BuildCluster(Level::kDocument, std::move(cluster_members), dates,
                         options_.document.canonical, [&](size_t i, size_t j) {
-                          const uint32_t x = groups_.of_item[members[i]];
-                          const uint32_t y = groups_.of_item[members[j]];
+                          const uint32_t x = members[i].second;
+                          const uint32_t y = members[j].second;
                           return x == y ? 1.0 : group_similarity(x, y);
                         });
   }
@@ -307,6 +310,14 @@ class StreamScanner {
     std::vector<Cluster>& clusters = result_.scan.clusters;
     std::vector<uint8_t> clustered(num_groups, 0);
     const double threshold = options_.document.threshold;
+    // Components in batches whose shingle sets fit in a quarter of the
+    // budget (a larger one alone, verified in pieces of that size; a
+    // document's text and word shingles take about twice its normalized
+    // text), their pairs sorted by component in another quarter.
+    const uint64_t share_bytes = usable_ / 4;
+    const auto set_bytes = [&](uint32_t group) {
+      return 2 * uint64_t{items_[groups_.first_item[group]].normalized_length};
+    };
     const auto verify_batch =
         [&](std::vector<Component>& components) -> absl::Status {
       std::vector<std::vector<Cluster>> found(components.size());
@@ -314,37 +325,29 @@ class StreamScanner {
       std::vector<absl::Status> statuses(components.size());
       ParallelFor(components.size(), options_.threads, [&](size_t c) {
         const std::vector<uint32_t>& groups = components[c].texts;
-        absl::StatusOr<std::vector<std::vector<uint64_t>>> sets =
-            ShingleGroups(groups);
-        if (!sets.ok()) {
-          statuses[c] = sets.status();
-          return;
-        }
-        std::vector<ShingleSet> spans(sets->begin(), sets->end());
-        const std::vector<SimilarPair> edges = VerifyCandidates(
-            components[c].pairs, spans, threshold, /*threads=*/1);
-        verified[c] = edges.size();
-        for (const std::vector<uint32_t>& members :
-             ClusterWithoutChaining(spans, edges, threshold)) {
-          std::vector<uint32_t> cluster_groups;
-          for (const uint32_t m : members) {
-            cluster_groups.push_back(groups[m]);
-            clustered[groups[m]] = 1;
-          }
-          const auto local = [&](uint32_t g) {
-            return static_cast<size_t>(
-                std::lower_bound(groups.begin(), groups.end(), g) -
-                groups.begin());
-          };
-          absl::StatusOr<Cluster> cluster =
-              MakeDocumentCluster(cluster_groups, [&](uint32_t x, uint32_t y) {
-                return Jaccard(spans[local(x)], spans[local(y)]);
-              });
-          if (!cluster.ok()) {
-            statuses[c] = cluster.status();
-            return;
-          }
-          found[c].push_back(*std::move(cluster));
+        absl::StatusOr<size_t> pairs = VerifyComponent(
+            components[c], threshold, share_bytes,
+            [&](uint32_t i) { return set_bytes(groups[i]); },
+            [&](absl::Span<const uint32_t> indexes) {
+              return ShingleGroups(groups, indexes);
+            },
+            [&](absl::Span<const uint32_t> members,
+                absl::FunctionRef<double(size_t, size_t)> similarity)
+                -> absl::Status {
+              std::vector<uint32_t> cluster_groups;
+              for (const uint32_t m : members) {
+                cluster_groups.push_back(groups[m]);
+                clustered[groups[m]] = 1;
+              }
+              NEARDUP_ASSIGN_OR_RETURN(
+                  found[c].emplace_back(),
+                  MakeDocumentCluster(cluster_groups, similarity));
+              return absl::OkStatus();
+            });
+        if (pairs.ok()) {
+          verified[c] = *pairs;
+        } else {
+          statuses[c] = pairs.status();
         }
       });
       NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
@@ -378,7 +381,7 @@ class StreamScanner {
     ParallelFor(identical.size(), options_.threads, [&](size_t i) {
       identical_clusters[i] =
           MakeDocumentCluster(absl::MakeConstSpan(&identical[i], 1),
-                              [](uint32_t, uint32_t) { return 1.0; });
+                              [](size_t, size_t) { return 1.0; });
     });
     for (absl::StatusOr<Cluster>& cluster : identical_clusters) {
       NEARDUP_RETURN_IF_ERROR(cluster.status());

@@ -4,15 +4,18 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <set>
 #include <vector>
 
 #include "base/disjoint_sets.h"
 #include "base/hash.h"
 #include "base/status_matchers.h"
+#include "cluster/cluster.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "io/test_files.h"
+#include "shingle/shingle.h"
 
 namespace neardup {
 namespace {
@@ -175,6 +178,146 @@ TEST(CandidateGraphTest, NoPairsNoComponents) {
                   }),
               IsOk());
   EXPECT_FALSE(visited);
+}
+
+// A component of 600 texts in 60 families of 10 near copies (texts of a
+// family interleaved with the others), every pair inside a family a
+// candidate, and consecutive families chained by dissimilar candidates.
+struct ChainedComponent {
+  Component component;
+  std::vector<std::vector<uint64_t>> sets;
+};
+ChainedComponent MakeChainedComponent() {
+  constexpr uint32_t kFamilies = 60, kCopies = 10;
+  ChainedComponent c;
+  const auto text = [](uint32_t family, uint32_t copy) {
+    return copy * kFamilies + family;
+  };
+  c.sets.resize(kFamilies * kCopies);
+  uint64_t n = 0;
+  for (uint32_t f = 0; f < kFamilies; ++f) {
+    std::vector<uint64_t> base;
+    for (int i = 0; i < 40; ++i) base.push_back(Mix64(n++));
+    for (uint32_t copy = 0; copy < kCopies; ++copy) {
+      std::vector<uint64_t> set = base;
+      // 0-7 of 40 shingles replaced: J from 1 down to ~0.7 with the base,
+      // lower between copies, so some pairs fail at 0.7.
+      for (uint64_t r = 0; r < Mix64(n) % 8; ++r) {
+        set[Mix64(n + r + 1) % set.size()] = Mix64(n + 100 + r);
+      }
+      n += 200;
+      std::sort(set.begin(), set.end());
+      set.erase(std::unique(set.begin(), set.end()), set.end());
+      c.sets[text(f, copy)] = set;
+    }
+  }
+  std::vector<TextPair> pairs;
+  for (uint32_t f = 0; f < kFamilies; ++f) {
+    for (uint32_t x = 0; x < kCopies; ++x) {
+      for (uint32_t y = x + 1; y < kCopies; ++y) {
+        pairs.emplace_back(text(f, x), text(f, y));
+      }
+    }
+    if (f + 1 < kFamilies) pairs.emplace_back(text(f, 0), text(f + 1, 0));
+  }
+  for (auto& [a, b] : pairs) {
+    if (a > b) std::swap(a, b);
+  }
+  std::sort(pairs.begin(), pairs.end());
+  c.component.texts.resize(c.sets.size());
+  std::iota(c.component.texts.begin(), c.component.texts.end(), 0u);
+  c.component.pairs = pairs;
+  return c;
+}
+
+TEST(VerifyComponentTest, InPiecesClustersAsAllAtOnce) {
+  const ChainedComponent c = MakeChainedComponent();
+  constexpr double kThreshold = 0.7;
+  const std::vector<ShingleSet> spans(c.sets.begin(), c.sets.end());
+  const std::vector<SimilarPair> edges =
+      VerifyCandidates(c.component.pairs, spans, kThreshold, 1);
+  const std::vector<std::vector<uint32_t>> expected =
+      ClusterWithoutChaining(spans, edges, kThreshold);
+  ASSERT_GT(expected.size(), 60u);  // some families split
+  ASSERT_LT(edges.size(), c.component.pairs.size());
+
+  uint64_t total = 0;
+  for (const auto& set : c.sets) total += set.size() * 8;
+  // All at once, and in pieces of a tenth of the sets or less.
+  for (const uint64_t share : {total, total / 10, total / 40}) {
+    SCOPED_TRACE(share);
+    uint64_t largest_read = 0;
+    std::vector<std::vector<uint32_t>> clusters;
+    const absl::StatusOr<size_t> verified = VerifyComponent(
+        c.component, kThreshold, share,
+        [&](uint32_t i) { return uint64_t{c.sets[i].size() * 8}; },
+        [&](absl::Span<const uint32_t> indexes)
+            -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
+          EXPECT_TRUE(std::is_sorted(indexes.begin(), indexes.end()));
+          std::vector<std::vector<uint64_t>> sets;
+          uint64_t bytes = 0;
+          for (const uint32_t i : indexes) {
+            sets.push_back(c.sets[i]);
+            bytes += c.sets[i].size() * 8;
+          }
+          largest_read = std::max(largest_read, bytes);
+          return sets;
+        },
+        [&](absl::Span<const uint32_t> members,
+            absl::FunctionRef<double(size_t, size_t)> similarity) {
+          for (size_t x = 0; x < members.size(); ++x) {
+            for (size_t y = x + 1; y < members.size(); ++y) {
+              EXPECT_EQ(similarity(x, y),
+                        Jaccard(c.sets[members[x]], c.sets[members[y]]));
+            }
+          }
+          clusters.emplace_back(members.begin(), members.end());
+          return absl::OkStatus();
+        });
+    ASSERT_TRUE(verified.ok()) << verified.status();
+    EXPECT_EQ(*verified, edges.size());
+    std::sort(clusters.begin(), clusters.end());
+    EXPECT_EQ(clusters, expected);
+    EXPECT_LE(largest_read, share);
+  }
+}
+
+TEST(VerifyComponentTest, PassesOnErrorsOfReadingAndOfEmit) {
+  const ChainedComponent c = MakeChainedComponent();
+  const auto set_bytes = [&](uint32_t i) {
+    return uint64_t{c.sets[i].size() * 8};
+  };
+  const auto read = [&](absl::Span<const uint32_t> indexes)
+      -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
+    std::vector<std::vector<uint64_t>> sets;
+    for (const uint32_t i : indexes) sets.push_back(c.sets[i]);
+    return sets;
+  };
+  const auto emit = [](absl::Span<const uint32_t>,
+                       absl::FunctionRef<double(size_t, size_t)>) {
+    return absl::OkStatus();
+  };
+  for (const uint64_t share : {uint64_t{1} << 30, uint64_t{2000}}) {
+    EXPECT_THAT(VerifyComponent(
+                    c.component, 0.7, share, set_bytes,
+                    [](absl::Span<const uint32_t>)
+                        -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
+                      return absl::DataLossError("short read");
+                    },
+                    emit)
+                    .status(),
+                StatusIs(absl::StatusCode::kDataLoss, HasSubstr("short read")));
+    EXPECT_THAT(VerifyComponent(c.component, 0.7, share, set_bytes, read,
+                                [](absl::Span<const uint32_t>,
+                                   absl::FunctionRef<double(size_t, size_t)>) {
+                                  return absl::InternalError("emit failed");
+                                })
+                    .status(),
+                StatusIs(absl::StatusCode::kInternal, HasSubstr("emit")));
+    EXPECT_THAT(VerifyComponent(c.component, 0.7, share, set_bytes, read, emit)
+                    .status(),
+                IsOk());
+  }
 }
 
 }  // namespace
