@@ -422,7 +422,7 @@ absl::Status RunStreamScan(const std::vector<std::string>& paths,
   std::ostream& out = output_path.empty() ? std::cout : file;
   std::vector<Document> documents;
   std::vector<const Document*> pointers;
-  for (const Cluster& c : result.scan.clusters) {
+  NEARDUP_RETURN_IF_ERROR(result.clusters->ForEach([&](const Cluster& c) {
     documents.clear();
     for (const Member& m : c.members) {
       NEARDUP_ASSIGN_OR_RETURN(Document d, result.documents->Get(m.doc));
@@ -431,7 +431,8 @@ absl::Status RunStreamScan(const std::vector<std::string>& paths,
     pointers.clear();
     for (const Document& d : documents) pointers.push_back(&d);
     out << ClusterJsonLine(c, pointers);
-  }
+    return absl::OkStatus();
+  }));
   for (const Overlap& o : result.scan.overlaps) {
     NEARDUP_ASSIGN_OR_RETURN(const Document a, result.documents->Get(o.doc_a));
     NEARDUP_ASSIGN_OR_RETURN(const Document b, result.documents->Get(o.doc_b));
@@ -496,16 +497,21 @@ absl::Status RunStreamClean(const std::vector<std::string>& paths,
                            StreamScanWithProgress(paths, options, spill));
   const DocumentStore& store = *result.documents;
   absl::Status date_status;
-  absl::flat_hash_map<uint32_t, CleanDecision> touched =
-      DecideCleanTouched(result.scan, options, [&](uint32_t doc) {
-        absl::StatusOr<DocumentStore::Info> info = store.GetInfo(doc);
-        if (!info.ok()) {
-          date_status.Update(info.status());
-          return std::string();
-        }
-        return std::move(info->date);
-      });
+  TouchedDecisions decisions(options);
+  NEARDUP_RETURN_IF_ERROR(result.clusters->ForEach([&](const Cluster& c) {
+    decisions.Add(c, [&](uint32_t doc) {
+      absl::StatusOr<DocumentStore::Info> info = store.GetInfo(doc);
+      if (!info.ok()) {
+        date_status.Update(info.status());
+        return std::string();
+      }
+      return std::move(info->date);
+    });
+    return absl::OkStatus();
+  }));
   NEARDUP_RETURN_IF_ERROR(date_status);
+  const absl::flat_hash_map<uint32_t, CleanDecision> touched =
+      decisions.Finish();
 
   const std::string output_path = absl::GetFlag(FLAGS_output);
   const std::string decisions_path = absl::GetFlag(FLAGS_decisions);

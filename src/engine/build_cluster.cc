@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 
 namespace neardup {
@@ -50,49 +49,50 @@ Cluster BoilerplateCluster(std::vector<Member> members, size_t distinct_docs) {
   return cluster;
 }
 
-std::vector<Overlap> FindOverlaps(
-    const std::vector<Cluster>& clusters, absl::Span<const uint32_t> eligible,
+OverlapFinder::OverlapFinder(size_t documents)
+    : document_cluster_(documents, 0) {}
+
+void OverlapFinder::Add(const Cluster& c) {
+  if (c.level == Level::kDocument) {
+    for (const Member& m : c.members) document_cluster_[m.doc] = c.id;
+    return;
+  }
+  if (c.boilerplate) return;
+  // Members are in (doc, start) order: runs of one document.
+  std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) in members
+  for (size_t i = 0; i < c.members.size(); ++i) {
+    if (i == 0 || c.members[i].doc != c.members[i - 1].doc) {
+      runs.emplace_back(i, i + 1);
+    } else {
+      runs.back().second = i + 1;
+    }
+  }
+  for (size_t x = 0; x < runs.size(); ++x) {
+    for (size_t y = x + 1; y < runs.size(); ++y) {
+      const uint32_t a = c.members[runs[x].first].doc;
+      const uint32_t b = c.members[runs[y].first].doc;
+      if (document_cluster_[a] != 0 &&
+          document_cluster_[a] == document_cluster_[b]) {
+        continue;
+      }
+      Shared& s = shared_[{a, b}];
+      ++s.clusters;
+      for (size_t i = runs[x].first; i < runs[x].second; ++i) {
+        s.starts_a.push_back(c.members[i].start);
+      }
+      for (size_t i = runs[y].first; i < runs[y].second; ++i) {
+        s.starts_b.push_back(c.members[i].start);
+      }
+    }
+  }
+}
+
+std::vector<Overlap> OverlapFinder::Finish(
+    absl::Span<const uint32_t> eligible,
     absl::FunctionRef<std::string(uint32_t)> date) {
-  std::vector<uint32_t> document_cluster(eligible.size(), 0);
-  for (const Cluster& c : clusters) {
-    if (c.level != Level::kDocument) continue;
-    for (const Member& m : c.members) document_cluster[m.doc] = c.id;
-  }
-  struct Shared {
-    size_t clusters = 0;
-    std::vector<uint32_t> starts_a, starts_b;  // passages, by start offset
-  };
-  absl::flat_hash_map<std::pair<uint32_t, uint32_t>, Shared> shared;
-  for (const Cluster& c : clusters) {
-    if (c.level != Level::kPassage || c.boilerplate) continue;
-    // Members are in (doc, start) order: runs of one document.
-    std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) in members
-    for (size_t i = 0; i < c.members.size(); ++i) {
-      if (i == 0 || c.members[i].doc != c.members[i - 1].doc) {
-        runs.emplace_back(i, i + 1);
-      } else {
-        runs.back().second = i + 1;
-      }
-    }
-    for (size_t x = 0; x < runs.size(); ++x) {
-      for (size_t y = x + 1; y < runs.size(); ++y) {
-        const uint32_t a = c.members[runs[x].first].doc;
-        const uint32_t b = c.members[runs[y].first].doc;
-        if (document_cluster[a] != 0 &&
-            document_cluster[a] == document_cluster[b]) {
-          continue;
-        }
-        Shared& s = shared[{a, b}];
-        ++s.clusters;
-        for (size_t i = runs[x].first; i < runs[x].second; ++i) {
-          s.starts_a.push_back(c.members[i].start);
-        }
-        for (size_t i = runs[y].first; i < runs[y].second; ++i) {
-          s.starts_b.push_back(c.members[i].start);
-        }
-      }
-    }
-  }
+  absl::flat_hash_map<std::pair<uint32_t, uint32_t>, Shared> shared =
+      std::move(shared_);
+  shared_.clear();
   auto distinct = [](std::vector<uint32_t>& v) {
     std::sort(v.begin(), v.end());
     return static_cast<size_t>(std::unique(v.begin(), v.end()) - v.begin());
@@ -126,6 +126,19 @@ std::vector<Overlap> FindOverlaps(
               return std::pair(x.doc_a, x.doc_b) < std::pair(y.doc_a, y.doc_b);
             });
   return overlaps;
+}
+
+std::vector<Overlap> FindOverlaps(
+    const std::vector<Cluster>& clusters, absl::Span<const uint32_t> eligible,
+    absl::FunctionRef<std::string(uint32_t)> date) {
+  OverlapFinder finder(eligible.size());
+  for (const Cluster& c : clusters) {
+    if (c.level == Level::kDocument) finder.Add(c);
+  }
+  for (const Cluster& c : clusters) {
+    if (c.level == Level::kPassage) finder.Add(c);
+  }
+  return finder.Finish(eligible, date);
 }
 
 }  // namespace neardup

@@ -19,8 +19,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
 #include "base/hash_sort.h"
@@ -87,6 +89,29 @@ Cluster BoilerplateCluster(std::vector<Member> members, size_t distinct_docs);
 std::vector<Overlap> FindOverlaps(
     const std::vector<Cluster>& clusters, absl::Span<const uint32_t> eligible,
     absl::FunctionRef<std::string(uint32_t)> date);
+
+// OverlapFinder
+//
+// FindOverlaps() a cluster at a time, for clusters that are not held in
+// memory together (engine/cluster_spill.h): Add() each cluster, every
+// document cluster before any passage cluster, then Finish() once. Memory:
+// 4 bytes per document, and per pair of documents sharing passages the
+// starts of those passages.
+class OverlapFinder {
+ public:
+  explicit OverlapFinder(size_t documents);
+  void Add(const Cluster& cluster);  // with its id
+  std::vector<Overlap> Finish(absl::Span<const uint32_t> eligible,
+                              absl::FunctionRef<std::string(uint32_t)> date);
+
+ private:
+  struct Shared {
+    size_t clusters = 0;
+    std::vector<uint32_t> starts_a, starts_b;  // passages, by start offset
+  };
+  std::vector<uint32_t> document_cluster_;  // its document cluster's id
+  absl::flat_hash_map<std::pair<uint32_t, uint32_t>, Shared> shared_;
+};
 
 }  // namespace neardup
 

@@ -41,15 +41,15 @@ void CutRepeats(const Cluster& cluster, size_t begin, size_t end,
 
 }  // namespace
 
-absl::flat_hash_map<uint32_t, CleanDecision> DecideCleanTouched(
-    const ScanResult& scan, const EngineOptions& options,
-    absl::FunctionRef<std::string(uint32_t)> date) {
-  absl::flat_hash_map<uint32_t, CleanDecision> decisions;
-  for (const Cluster& c : scan.clusters) {
-    if (c.level != Level::kDocument) continue;
+TouchedDecisions::TouchedDecisions(const EngineOptions& options)
+    : passage_policy_(options.passage.canonical) {}
+
+void TouchedDecisions::Add(const Cluster& c,
+                           absl::FunctionRef<std::string(uint32_t)> date) {
+  if (c.level == Level::kDocument) {
     const uint32_t canonical_doc = c.members[c.canonical].doc;
     for (const Member& m : c.members) {
-      CleanDecision& d = decisions[m.doc];
+      CleanDecision& d = decisions_[m.doc];
       d.cluster = c.id;
       if (m.doc != canonical_doc) {
         d.kept = false;
@@ -57,29 +57,42 @@ absl::flat_hash_map<uint32_t, CleanDecision> DecideCleanTouched(
         d.similarity = m.similarity;
       }
     }
+    return;
   }
-  for (const Cluster& c : scan.clusters) {
-    if (c.level != Level::kPassage || c.boilerplate) continue;
-    for (size_t begin = 0; begin < c.members.size();) {
-      size_t end = begin + 1;
-      const uint32_t doc = c.members[begin].doc;
-      while (end < c.members.size() && c.members[end].doc == doc) ++end;
-      if (end - begin >= 2) {
-        CleanDecision& d = decisions[doc];
-        if (d.kept) {
-          CutRepeats(c, begin, end, options.passage.canonical, date(doc), d);
-        }
-      }
-      begin = end;
+  if (c.boilerplate) return;
+  for (size_t begin = 0; begin < c.members.size();) {
+    size_t end = begin + 1;
+    const uint32_t doc = c.members[begin].doc;
+    while (end < c.members.size() && c.members[end].doc == doc) ++end;
+    if (end - begin >= 2) {
+      CleanDecision& d = decisions_[doc];
+      if (d.kept) CutRepeats(c, begin, end, passage_policy_, date(doc), d);
     }
+    begin = end;
   }
-  for (auto& [doc, d] : decisions) {
+}
+
+absl::flat_hash_map<uint32_t, CleanDecision> TouchedDecisions::Finish() {
+  for (auto& [doc, d] : decisions_) {
     std::sort(d.removed.begin(), d.removed.end(),
               [](const RemovedPassage& x, const RemovedPassage& y) {
                 return x.start < y.start;
               });
   }
-  return decisions;
+  return std::move(decisions_);
+}
+
+absl::flat_hash_map<uint32_t, CleanDecision> DecideCleanTouched(
+    const ScanResult& scan, const EngineOptions& options,
+    absl::FunctionRef<std::string(uint32_t)> date) {
+  TouchedDecisions decisions(options);
+  for (const Cluster& c : scan.clusters) {
+    if (c.level == Level::kDocument) decisions.Add(c, date);
+  }
+  for (const Cluster& c : scan.clusters) {
+    if (c.level == Level::kPassage) decisions.Add(c, date);
+  }
+  return decisions.Finish();
 }
 
 std::vector<CleanDecision> DecideClean(absl::Span<const Document> documents,

@@ -74,6 +74,25 @@ absl::flat_hash_map<uint32_t, CleanDecision> DecideCleanTouched(
     const ScanResult& scan, const EngineOptions& options,
     absl::FunctionRef<std::string(uint32_t)> date);
 
+// TouchedDecisions
+//
+// DecideCleanTouched() a cluster at a time, for clusters that are not held
+// in memory together (engine/cluster_spill.h): Add() each cluster with its
+// id, every document cluster before any passage cluster, then Finish()
+// once. Memory: a CleanDecision per document touched.
+class TouchedDecisions {
+ public:
+  explicit TouchedDecisions(const EngineOptions& options);
+  // `date(d)` is document d's date.
+  void Add(const Cluster& cluster,
+           absl::FunctionRef<std::string(uint32_t)> date);
+  absl::flat_hash_map<uint32_t, CleanDecision> Finish();
+
+ private:
+  CanonicalPolicy passage_policy_;
+  absl::flat_hash_map<uint32_t, CleanDecision> decisions_;
+};
+
 // ApplyRemovals()
 //
 // `text` without the `removed` spans, each extended over the whitespace that

@@ -294,8 +294,9 @@ absl::StatusOr<Cluster> PassageSpill<Value>::MakeCluster(
 }
 
 template <typename Value>
-absl::StatusOr<std::vector<Cluster>> PassageSpill<Value>::Finish(
-    const DocumentStore& documents, ScanStats& stats, SpillStats& spill) {
+absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
+                                         ClusterSpill& clusters,
+                                         ScanStats& stats, SpillStats& spill) {
   LevelStats& level = stats.passage;
   level.lsh = lsh_;
   stats.short_passages = short_passages_;
@@ -313,7 +314,6 @@ absl::StatusOr<std::vector<Cluster>> PassageSpill<Value>::Finish(
                            StoreShingles(graph, documents));
   spill.scratch_bytes += store.file->size();
 
-  std::vector<Cluster> clusters;
   std::vector<uint8_t> clustered(repeated_.size(), 0);
   const double threshold = options_.passage.threshold;
   // Components in batches whose shingle sets fit in a quarter of the budget
@@ -371,7 +371,10 @@ absl::StatusOr<std::vector<Cluster>> PassageSpill<Value>::Finish(
       level.verified += verified[c];
       spill.largest_component =
           std::max(spill.largest_component, components[c].texts.size());
-      for (Cluster& cluster : found[c]) clusters.push_back(std::move(cluster));
+      for (const Cluster& cluster : found[c]) {
+        NEARDUP_RETURN_IF_ERROR(clusters.Add(cluster));
+        ++level.clusters;
+      }
     }
     spill.components += components.size();
     return absl::OkStatus();
@@ -379,21 +382,25 @@ absl::StatusOr<std::vector<Cluster>> PassageSpill<Value>::Finish(
   NEARDUP_RETURN_IF_ERROR(graph.ForEachComponentBatch(usable_ / 4, share_bytes,
                                                       set_bytes, verify_batch));
 
-  // Repeated texts that joined no near duplicate, and boilerplate.
-  std::vector<size_t> identical;
-  for (size_t r = 0; r < repeated_.size(); ++r) {
+  // Repeated texts that joined no near duplicate, and boilerplate, in chunks
+  // made on all threads.
+  std::vector<uint32_t> identical;
+  for (uint32_t r = 0; r < repeated_.size(); ++r) {
     if (!clustered[r]) identical.push_back(r);
   }
-  const size_t near_duplicates = clusters.size();
-  clusters.resize(near_duplicates + identical.size() + boilerplate_.size());
-  std::vector<absl::Status> statuses(identical.size() + boilerplate_.size());
-  ParallelFor(statuses.size(), options_.threads, [&](size_t i) {
-    absl::StatusOr<Cluster> cluster;
-    if (i < identical.size()) {
-      const uint32_t text = repeated_[identical[i]].first;
-      cluster = MakeCluster(absl::MakeConstSpan(&text, 1), documents,
-                            [](size_t, size_t) { return 1.0; });
-    } else {
+  const size_t count = identical.size() + boilerplate_.size();
+  std::vector<absl::StatusOr<Cluster>> chunk;
+  for (size_t begin = 0; begin < count; begin += chunk.size()) {
+    chunk.clear();
+    chunk.resize(std::min<size_t>(4096, count - begin));
+    ParallelFor(chunk.size(), options_.threads, [&](size_t c) {
+      const size_t i = begin + c;
+      if (i < identical.size()) {
+        const uint32_t text = repeated_[identical[i]].first;
+        chunk[c] = MakeCluster(absl::MakeConstSpan(&text, 1), documents,
+                               [](size_t, size_t) { return 1.0; });
+        return;
+      }
       const TextSpan& span = boilerplate_[i - identical.size()];
       std::vector<Member> members;
       std::string date;
@@ -408,25 +415,17 @@ absl::StatusOr<std::vector<Cluster>> PassageSpill<Value>::Finish(
         }
         members.push_back(*member);
       }
-      cluster = passages.ok() ? absl::StatusOr<Cluster>(BoilerplateCluster(
-                                    std::move(members), span.documents))
-                              : passages.status();
+      chunk[c] = passages.ok() ? absl::StatusOr<Cluster>(BoilerplateCluster(
+                                     std::move(members), span.documents))
+                               : passages.status();
+    });
+    for (size_t c = 0; c < chunk.size(); ++c) {
+      NEARDUP_RETURN_IF_ERROR(chunk[c].status());
+      NEARDUP_RETURN_IF_ERROR(clusters.Add(*chunk[c]));
+      if (begin + c < identical.size()) ++level.clusters;
     }
-    if (!cluster.ok()) {
-      statuses[i] = cluster.status();
-      return;
-    }
-    clusters[near_duplicates + i] = *std::move(cluster);
-  });
-  NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
-  level.clusters = clusters.size() - boilerplate_.size();
-  std::sort(clusters.begin(), clusters.end(),
-            [](const Cluster& x, const Cluster& y) {
-              const Member& a = x.members.front();
-              const Member& b = y.members.front();
-              return std::pair(a.doc, a.start) < std::pair(b.doc, b.start);
-            });
-  return clusters;
+  }
+  return absl::OkStatus();
 }
 
 template class PassageSpill<uint32_t>;

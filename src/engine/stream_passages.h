@@ -45,6 +45,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "engine/cluster_spill.h"
 #include "engine/fingerprint.h"
 #include "engine/options.h"
 #include "engine/scan.h"
@@ -69,12 +70,11 @@ class PassageSpill {
   absl::Status Add(absl::Span<const PassageFingerprint> passages,
                    const Value* signatures);
 
-  // After the last Add(): the passage clusters, ordered and described as
-  // Scan() reports them (ids left 0); counts go to `stats` and `spill`.
+  // After the last Add(): the passage clusters, described as Scan()
+  // describes them, added to `clusters`; counts go to `stats` and `spill`.
   // `documents` holds the documents added, in the same order.
-  absl::StatusOr<std::vector<Cluster>> Finish(const DocumentStore& documents,
-                                              ScanStats& stats,
-                                              SpillStats& spill);
+  absl::Status Finish(const DocumentStore& documents, ClusterSpill& clusters,
+                      ScanStats& stats, SpillStats& spill);
 
   // Per document, its passages with shingles (for FindOverlaps()).
   absl::Span<const uint32_t> eligible() const { return eligible_; }

@@ -114,6 +114,10 @@ class StreamScanner {
     NEARDUP_ASSIGN_OR_RETURN(result_.documents,
                              DocumentStore::Create(spill_.tmp_dir));
     NEARDUP_ASSIGN_OR_RETURN(signatures_, SpillFile::Create(spill_.tmp_dir));
+    NEARDUP_ASSIGN_OR_RETURN(
+        result_.clusters,
+        ClusterSpill::Create(spill_.tmp_dir,
+                             static_cast<size_t>(usable_ / 16)));
     if (options_.passages()) {
       NEARDUP_ASSIGN_OR_RETURN(
           passages_,
@@ -124,11 +128,9 @@ class StreamScanner {
     ScanStats& stats = result_.scan.stats;
     // Passages first: their scratch memory is released before the document
     // level's is taken.
-    std::vector<Cluster> passage_clusters;
     if (options_.passages()) {
-      NEARDUP_ASSIGN_OR_RETURN(
-          passage_clusters,
-          passages_->Finish(*result_.documents, stats, result_.spill));
+      NEARDUP_RETURN_IF_ERROR(passages_->Finish(
+          *result_.documents, *result_.clusters, stats, result_.spill));
     }
     if (options_.documents()) {
       stats.document.lsh = lsh_;
@@ -138,14 +140,11 @@ class StreamScanner {
       NEARDUP_ASSIGN_OR_RETURN(const CandidateGraph graph, Candidates());
       NEARDUP_RETURN_IF_ERROR(VerifyAndCluster(graph));
     }
-    std::vector<Cluster>& clusters = result_.scan.clusters;
-    for (Cluster& c : passage_clusters) clusters.push_back(std::move(c));
-    for (size_t i = 0; i < clusters.size(); ++i) {
-      clusters[i].id = static_cast<uint32_t>(i + 1);
-    }
+    NEARDUP_RETURN_IF_ERROR(result_.clusters->Finish());
     if (options_.passages()) NEARDUP_RETURN_IF_ERROR(Overlaps());
-    result_.spill.scratch_bytes +=
-        result_.documents->bytes() + signatures_->size();
+    result_.spill.scratch_bytes += result_.documents->bytes() +
+                                   signatures_->size() +
+                                   result_.clusters->bytes();
     return std::move(result_);
   }
 
@@ -239,12 +238,18 @@ class StreamScanner {
     return std::move(found.graph);
   }
 
-  // Documents sharing passages, their dates read back from the store.
+  // Documents sharing passages, from the clusters read back in report
+  // order, with their dates read back from the store.
   absl::Status Overlaps() {
     Report(options_, "overlaps", 0);
+    OverlapFinder finder(result_.documents->size());
+    NEARDUP_RETURN_IF_ERROR(result_.clusters->ForEach([&](const Cluster& c) {
+      finder.Add(c);
+      return absl::OkStatus();
+    }));
     absl::Status status;
-    result_.scan.overlaps = FindOverlaps(
-        result_.scan.clusters, passages_->eligible(), [&](uint32_t doc) {
+    result_.scan.overlaps =
+        finder.Finish(passages_->eligible(), [&](uint32_t doc) {
           absl::StatusOr<DocumentStore::Info> info =
               result_.documents->GetInfo(doc);
           if (!info.ok()) {
@@ -307,7 +312,6 @@ class StreamScanner {
     Report(options_, "documents: verification", 0);
     const size_t num_groups = groups_.first_item.size();
     ScanStats& stats = result_.scan.stats;
-    std::vector<Cluster>& clusters = result_.scan.clusters;
     std::vector<uint8_t> clustered(num_groups, 0);
     const double threshold = options_.document.threshold;
     // Components in batches whose shingle sets fit in a quarter of the
@@ -355,43 +359,38 @@ class StreamScanner {
         stats.document.verified += verified[c];
         result_.spill.largest_component = std::max(
             result_.spill.largest_component, components[c].texts.size());
-        for (Cluster& cluster : found[c])
-          clusters.push_back(std::move(cluster));
+        for (const Cluster& cluster : found[c]) {
+          NEARDUP_RETURN_IF_ERROR(result_.clusters->Add(cluster));
+          ++stats.document.clusters;
+        }
       }
       result_.spill.components += components.size();
       return absl::OkStatus();
     };
-    // Components in batches within a quarter of the budget (a document's
-    // word shingles take about twice its normalized text), their pairs
-    // sorted by component in another quarter.
     NEARDUP_RETURN_IF_ERROR(graph.ForEachComponentBatch(
-        usable_ / 4, usable_ / 4,
-        [&](uint32_t group) {
-          return 2 *
-                 uint64_t{items_[groups_.first_item[group]].normalized_length};
-        },
-        verify_batch));
+        usable_ / 4, share_bytes, set_bytes, verify_batch));
+    // Groups of identical documents that joined no other, in chunks.
     std::vector<uint32_t> identical;
-    for (uint32_t g = 0; g < num_groups; ++g) {
-      if (!clustered[g] && groups_.Members(g).size() >= 2) {
-        identical.push_back(g);
+    std::vector<absl::StatusOr<Cluster>> identical_clusters;
+    for (uint32_t begin = 0; begin < num_groups;) {
+      identical.clear();
+      for (; begin < num_groups && identical.size() < 4096; ++begin) {
+        if (!clustered[begin] && groups_.Members(begin).size() >= 2) {
+          identical.push_back(begin);
+        }
+      }
+      identical_clusters.resize(identical.size());
+      ParallelFor(identical.size(), options_.threads, [&](size_t i) {
+        identical_clusters[i] =
+            MakeDocumentCluster(absl::MakeConstSpan(&identical[i], 1),
+                                [](size_t, size_t) { return 1.0; });
+      });
+      for (const absl::StatusOr<Cluster>& cluster : identical_clusters) {
+        NEARDUP_RETURN_IF_ERROR(cluster.status());
+        NEARDUP_RETURN_IF_ERROR(result_.clusters->Add(*cluster));
+        ++stats.document.clusters;
       }
     }
-    std::vector<absl::StatusOr<Cluster>> identical_clusters(identical.size());
-    ParallelFor(identical.size(), options_.threads, [&](size_t i) {
-      identical_clusters[i] =
-          MakeDocumentCluster(absl::MakeConstSpan(&identical[i], 1),
-                              [](size_t, size_t) { return 1.0; });
-    });
-    for (absl::StatusOr<Cluster>& cluster : identical_clusters) {
-      NEARDUP_RETURN_IF_ERROR(cluster.status());
-      clusters.push_back(*std::move(cluster));
-    }
-    std::sort(clusters.begin(), clusters.end(),
-              [](const Cluster& x, const Cluster& y) {
-                return x.members.front().doc < y.members.front().doc;
-              });
-    stats.document.clusters = clusters.size();
     return absl::OkStatus();
   }
 

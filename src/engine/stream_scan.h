@@ -57,6 +57,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "engine/cluster_spill.h"
 #include "engine/options.h"
 #include "engine/scan.h"
 #include "io/reader.h"
@@ -78,7 +79,10 @@ struct SpillStats {
 };
 
 struct StreamScanResult {
-  ScanResult scan;  // Member::doc is the position in the input
+  // Stats and overlaps; its clusters are left empty: they are in `clusters`
+  // (Member::doc is the position in the input).
+  ScanResult scan;
+  std::unique_ptr<ClusterSpill> clusters;    // in report order, with ids
   std::unique_ptr<DocumentStore> documents;  // every input document
   ReadReport read;
   SpillStats spill;
@@ -96,8 +100,8 @@ absl::StatusOr<uint64_t> ParseMemoryBudget(absl::string_view text,
 //
 // Reads `input` to its end and returns the clusters and overlaps of
 // options.level. Errors: those of reading (with file and line),
-// kInvalidArgument for bad options, kResourceExhausted when tmp_dir fills up or
-// the candidate pairs outgrow their share of the budget.
+// kInvalidArgument for bad options, kResourceExhausted when tmp_dir fills
+// up.
 absl::StatusOr<StreamScanResult> ScanStream(DocumentStream& input,
                                             const EngineOptions& options,
                                             const SpillOptions& spill);

@@ -59,15 +59,18 @@ struct Case {
 
 std::string StreamReport(const StreamScanResult& result) {
   std::string out;
-  for (const Cluster& c : result.scan.clusters) {
-    std::vector<Document> documents;
-    for (const Member& m : c.members) {
-      documents.push_back(*result.documents->Get(m.doc));
-    }
-    std::vector<const Document*> pointers;
-    for (const Document& d : documents) pointers.push_back(&d);
-    out += ClusterJsonLine(c, pointers);
-  }
+  EXPECT_TRUE(result.clusters
+                  ->ForEach([&](const Cluster& c) {
+                    std::vector<Document> documents;
+                    for (const Member& m : c.members) {
+                      documents.push_back(*result.documents->Get(m.doc));
+                    }
+                    std::vector<const Document*> pointers;
+                    for (const Document& d : documents) pointers.push_back(&d);
+                    out += ClusterJsonLine(c, pointers);
+                    return absl::OkStatus();
+                  })
+                  .ok());
   for (const Overlap& o : result.scan.overlaps) {
     out += OverlapJsonLine(o, *result.documents->Get(o.doc_a),
                            *result.documents->Get(o.doc_b));
