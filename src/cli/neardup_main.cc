@@ -338,7 +338,7 @@ void DescribeScan(const ScanResult& scan, const EngineOptions& options,
         s.passage.oversized_buckets, options.passage.shingle.ToString(),
         options.passage.threshold, s.passage.lsh.bands, s.passage.lsh.rows));
     summary.Line(absl::StrFormat("  overlaps: %d document pairs share passages",
-                                 scan.overlaps.size()));
+                                 s.overlaps));
   }
 }
 
@@ -433,11 +433,12 @@ absl::Status RunStreamScan(const std::vector<std::string>& paths,
     out << ClusterJsonLine(c, pointers);
     return absl::OkStatus();
   }));
-  for (const Overlap& o : result.scan.overlaps) {
+  NEARDUP_RETURN_IF_ERROR(result.overlaps->ForEach([&](const Overlap& o) {
     NEARDUP_ASSIGN_OR_RETURN(const Document a, result.documents->Get(o.doc_a));
     NEARDUP_ASSIGN_OR_RETURN(const Document b, result.documents->Get(o.doc_b));
     out << OverlapJsonLine(o, a, b);
-  }
+    return absl::OkStatus();
+  }));
   out.flush();
   if (!out) {
     return absl::PermissionDeniedError(absl::StrCat(

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 
 namespace neardup {
@@ -49,50 +50,89 @@ Cluster BoilerplateCluster(std::vector<Member> members, size_t distinct_docs) {
   return cluster;
 }
 
-OverlapFinder::OverlapFinder(size_t documents)
-    : document_cluster_(documents, 0) {}
-
-void OverlapFinder::Add(const Cluster& c) {
-  if (c.level == Level::kDocument) {
-    for (const Member& m : c.members) document_cluster_[m.doc] = c.id;
-    return;
-  }
-  if (c.boilerplate) return;
+void ForEachSharedPair(
+    const Cluster& c, absl::Span<const uint32_t> document_cluster,
+    absl::FunctionRef<void(uint32_t, uint32_t, absl::Span<const Member>,
+                           absl::Span<const Member>)>
+        visit) {
+  if (c.level != Level::kPassage || c.boilerplate) return;
   // Members are in (doc, start) order: runs of one document.
-  std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) in members
+  std::vector<absl::Span<const Member>> runs;
   for (size_t i = 0; i < c.members.size(); ++i) {
     if (i == 0 || c.members[i].doc != c.members[i - 1].doc) {
-      runs.emplace_back(i, i + 1);
+      runs.emplace_back(c.members.data() + i, 1);
     } else {
-      runs.back().second = i + 1;
+      runs.back() =
+          absl::MakeConstSpan(runs.back().data(), runs.back().size() + 1);
     }
   }
   for (size_t x = 0; x < runs.size(); ++x) {
     for (size_t y = x + 1; y < runs.size(); ++y) {
-      const uint32_t a = c.members[runs[x].first].doc;
-      const uint32_t b = c.members[runs[y].first].doc;
-      if (document_cluster_[a] != 0 &&
-          document_cluster_[a] == document_cluster_[b]) {
+      const uint32_t a = runs[x].front().doc;
+      const uint32_t b = runs[y].front().doc;
+      if (document_cluster[a] != 0 &&
+          document_cluster[a] == document_cluster[b]) {
         continue;
       }
-      Shared& s = shared_[{a, b}];
-      ++s.clusters;
-      for (size_t i = runs[x].first; i < runs[x].second; ++i) {
-        s.starts_a.push_back(c.members[i].start);
-      }
-      for (size_t i = runs[y].first; i < runs[y].second; ++i) {
-        s.starts_b.push_back(c.members[i].start);
-      }
+      visit(a, b, runs[x], runs[y]);
     }
   }
 }
 
-std::vector<Overlap> OverlapFinder::Finish(
-    absl::Span<const uint32_t> eligible,
+Overlap MakeOverlap(uint32_t a, uint32_t b, size_t clusters, size_t distinct_a,
+                    size_t distinct_b, absl::Span<const uint32_t> eligible,
+                    absl::FunctionRef<std::string(uint32_t)> date) {
+  Overlap o;
+  o.doc_a = a;
+  o.doc_b = b;
+  o.shared_passages = clusters;
+  o.fraction_a = static_cast<double>(distinct_a) /
+                 static_cast<double>(std::max<size_t>(1, eligible[a]));
+  o.fraction_b = static_cast<double>(distinct_b) /
+                 static_cast<double>(std::max<size_t>(1, eligible[b]));
+  const std::string date_a = date(a);
+  const std::string date_b = date(b);
+  if (!date_a.empty() && !date_b.empty() && date_a != date_b) {
+    o.earlier = date_a < date_b ? a : b;
+  }
+  return o;
+}
+
+bool OverlapBefore(const Overlap& x, const Overlap& y) {
+  if (x.shared_passages != y.shared_passages) {
+    return x.shared_passages > y.shared_passages;
+  }
+  const double fx = std::max(x.fraction_a, x.fraction_b);
+  const double fy = std::max(y.fraction_a, y.fraction_b);
+  if (fx != fy) return fx > fy;
+  return std::pair(x.doc_a, x.doc_b) < std::pair(y.doc_a, y.doc_b);
+}
+
+std::vector<Overlap> FindOverlaps(
+    const std::vector<Cluster>& clusters, absl::Span<const uint32_t> eligible,
     absl::FunctionRef<std::string(uint32_t)> date) {
-  absl::flat_hash_map<std::pair<uint32_t, uint32_t>, Shared> shared =
-      std::move(shared_);
-  shared_.clear();
+  std::vector<uint32_t> document_cluster(eligible.size(), 0);
+  for (const Cluster& c : clusters) {
+    if (c.level != Level::kDocument) continue;
+    for (const Member& m : c.members) document_cluster[m.doc] = c.id;
+  }
+  struct Shared {
+    size_t clusters = 0;
+    std::vector<uint32_t> starts_a, starts_b;  // passages, by start offset
+  };
+  absl::flat_hash_map<std::pair<uint32_t, uint32_t>, Shared> shared;
+  for (const Cluster& c : clusters) {
+    ForEachSharedPair(c, document_cluster,
+                      [&](uint32_t a, uint32_t b, absl::Span<const Member> in_a,
+                          absl::Span<const Member> in_b) {
+                        Shared& s = shared[{a, b}];
+                        ++s.clusters;
+                        for (const Member& m : in_a)
+                          s.starts_a.push_back(m.start);
+                        for (const Member& m : in_b)
+                          s.starts_b.push_back(m.start);
+                      });
+  }
   auto distinct = [](std::vector<uint32_t>& v) {
     std::sort(v.begin(), v.end());
     return static_cast<size_t>(std::unique(v.begin(), v.end()) - v.begin());
@@ -100,45 +140,12 @@ std::vector<Overlap> OverlapFinder::Finish(
   std::vector<Overlap> overlaps;
   overlaps.reserve(shared.size());
   for (auto& [docs, s] : shared) {
-    Overlap o;
-    o.doc_a = docs.first;
-    o.doc_b = docs.second;
-    o.shared_passages = s.clusters;
-    o.fraction_a = static_cast<double>(distinct(s.starts_a)) /
-                   static_cast<double>(std::max<size_t>(1, eligible[o.doc_a]));
-    o.fraction_b = static_cast<double>(distinct(s.starts_b)) /
-                   static_cast<double>(std::max<size_t>(1, eligible[o.doc_b]));
-    const std::string date_a = date(o.doc_a);
-    const std::string date_b = date(o.doc_b);
-    if (!date_a.empty() && !date_b.empty() && date_a != date_b) {
-      o.earlier = date_a < date_b ? o.doc_a : o.doc_b;
-    }
-    overlaps.push_back(o);
+    overlaps.push_back(MakeOverlap(docs.first, docs.second, s.clusters,
+                                   distinct(s.starts_a), distinct(s.starts_b),
+                                   eligible, date));
   }
-  std::sort(overlaps.begin(), overlaps.end(),
-            [](const Overlap& x, const Overlap& y) {
-              if (x.shared_passages != y.shared_passages) {
-                return x.shared_passages > y.shared_passages;
-              }
-              const double fx = std::max(x.fraction_a, x.fraction_b);
-              const double fy = std::max(y.fraction_a, y.fraction_b);
-              if (fx != fy) return fx > fy;
-              return std::pair(x.doc_a, x.doc_b) < std::pair(y.doc_a, y.doc_b);
-            });
+  std::sort(overlaps.begin(), overlaps.end(), OverlapBefore);
   return overlaps;
-}
-
-std::vector<Overlap> FindOverlaps(
-    const std::vector<Cluster>& clusters, absl::Span<const uint32_t> eligible,
-    absl::FunctionRef<std::string(uint32_t)> date) {
-  OverlapFinder finder(eligible.size());
-  for (const Cluster& c : clusters) {
-    if (c.level == Level::kDocument) finder.Add(c);
-  }
-  for (const Cluster& c : clusters) {
-    if (c.level == Level::kPassage) finder.Add(c);
-  }
-  return finder.Finish(eligible, date);
 }
 
 }  // namespace neardup

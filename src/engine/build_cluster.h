@@ -19,10 +19,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
 #include "base/hash_sort.h"
@@ -90,28 +88,29 @@ std::vector<Overlap> FindOverlaps(
     const std::vector<Cluster>& clusters, absl::Span<const uint32_t> eligible,
     absl::FunctionRef<std::string(uint32_t)> date);
 
-// OverlapFinder
+// The pieces of FindOverlaps() that the streaming scan's overlaps
+// (engine/cluster_spill.h) share with it:
 //
-// FindOverlaps() a cluster at a time, for clusters that are not held in
-// memory together (engine/cluster_spill.h): Add() each cluster, every
-// document cluster before any passage cluster, then Finish() once. Memory:
-// 4 bytes per document, and per pair of documents sharing passages the
-// starts of those passages.
-class OverlapFinder {
- public:
-  explicit OverlapFinder(size_t documents);
-  void Add(const Cluster& cluster);  // with its id
-  std::vector<Overlap> Finish(absl::Span<const uint32_t> eligible,
-                              absl::FunctionRef<std::string(uint32_t)> date);
+// ForEachSharedPair() calls `visit(a, b, in_a, in_b)` for each pair of
+// documents a < b holding members of passage cluster `c` (none for a
+// document or boilerplate cluster) that are not in one document cluster
+// (`document_cluster[d]`: the id of d's document cluster, 0 if none), with
+// the cluster's members in each.
+void ForEachSharedPair(
+    const Cluster& c, absl::Span<const uint32_t> document_cluster,
+    absl::FunctionRef<void(uint32_t, uint32_t, absl::Span<const Member>,
+                           absl::Span<const Member>)>
+        visit);
 
- private:
-  struct Shared {
-    size_t clusters = 0;
-    std::vector<uint32_t> starts_a, starts_b;  // passages, by start offset
-  };
-  std::vector<uint32_t> document_cluster_;  // its document cluster's id
-  absl::flat_hash_map<std::pair<uint32_t, uint32_t>, Shared> shared_;
-};
+// MakeOverlap() describes documents a and b sharing `clusters` passage
+// clusters, `distinct_a` of a's passages and `distinct_b` of b's.
+Overlap MakeOverlap(uint32_t a, uint32_t b, size_t clusters, size_t distinct_a,
+                    size_t distinct_b, absl::Span<const uint32_t> eligible,
+                    absl::FunctionRef<std::string(uint32_t)> date);
+
+// OverlapBefore() is the report's order: most shared clusters first, then
+// the larger fraction, then the documents.
+bool OverlapBefore(const Overlap& x, const Overlap& y);
 
 }  // namespace neardup
 

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "base/status_macros.h"
+#include "engine/build_cluster.h"
 
 namespace neardup {
 namespace {
@@ -101,6 +103,96 @@ absl::Status ClusterSpill::ForEach(
 
 uint64_t ClusterSpill::bytes() const {
   return data_->size() + index_->size() + run_bytes_;
+}
+
+absl::StatusOr<std::unique_ptr<OverlapSpill>> OverlapSpill::Create(
+    const std::string& tmp_dir, size_t memory_bytes, size_t documents) {
+  std::unique_ptr<OverlapSpill> spill(new OverlapSpill(documents));
+  spill->tmp_dir_ = tmp_dir;
+  spill->memory_bytes_ = memory_bytes;
+  NEARDUP_ASSIGN_OR_RETURN(spill->overlaps_, SpillFile::Create(tmp_dir));
+  NEARDUP_ASSIGN_OR_RETURN(spill->shared_,
+                           SortedRuns<Shared>::Create(tmp_dir, memory_bytes));
+  return spill;
+}
+
+absl::Status OverlapSpill::Add(const Cluster& cluster) {
+  if (cluster.level == Level::kDocument) {
+    for (const Member& m : cluster.members)
+      document_cluster_[m.doc] = cluster.id;
+    return absl::OkStatus();
+  }
+  absl::Status status;
+  ForEachSharedPair(
+      cluster, document_cluster_,
+      [&](uint32_t a, uint32_t b, absl::Span<const Member> in_a,
+          absl::Span<const Member> in_b) {
+        status.Update(shared_->Add(Shared{a, b, kCluster, 0}));
+        for (const Member& m : in_a) {
+          status.Update(shared_->Add(Shared{a, b, kStartInA, m.start}));
+        }
+        for (const Member& m : in_b) {
+          status.Update(shared_->Add(Shared{a, b, kStartInB, m.start}));
+        }
+      });
+  return status;
+}
+
+bool OverlapSpill::Entry::operator<(const Entry& o) const {
+  return OverlapBefore(overlap, o.overlap);
+}
+
+absl::Status OverlapSpill::Finish(
+    absl::Span<const uint32_t> eligible,
+    absl::FunctionRef<std::string(uint32_t)> date) {
+  NEARDUP_ASSIGN_OR_RETURN(auto sorted,
+                           SortedRuns<Entry>::Create(tmp_dir_, memory_bytes_));
+  // Per pair of documents: clusters joining them, distinct starts in each.
+  std::optional<Shared> last;
+  size_t counts[3] = {0, 0, 0};
+  absl::Status status;
+  const auto close_pair = [&] {
+    if (!last.has_value() || !status.ok()) return;
+    status = sorted->Add(
+        Entry{MakeOverlap(last->a, last->b, counts[kCluster], counts[kStartInA],
+                          counts[kStartInB], eligible, date)});
+  };
+  NEARDUP_RETURN_IF_ERROR(shared_->Merge([&](const Shared& s) {
+    if (!last.has_value() || s.a != last->a || s.b != last->b) {
+      close_pair();
+      counts[0] = counts[1] = counts[2] = 0;
+    } else if (s.kind != kCluster && s.kind == last->kind &&
+               s.start == last->start) {
+      return;  // a start counted already
+    }
+    ++counts[s.kind];
+    last = s;
+  }));
+  close_pair();
+  NEARDUP_RETURN_IF_ERROR(status);
+  bytes_ += shared_->spilled_bytes();
+  shared_.reset();
+  NEARDUP_RETURN_IF_ERROR(sorted->Merge([&](const Entry& e) {
+    if (!status.ok()) return;
+    status = overlaps_->Append(&e.overlap, sizeof(Overlap));
+    ++count_;
+  }));
+  NEARDUP_RETURN_IF_ERROR(status);
+  bytes_ += sorted->spilled_bytes() + overlaps_->size();
+  return overlaps_->Flush();
+}
+
+absl::Status OverlapSpill::ForEach(
+    absl::FunctionRef<absl::Status(const Overlap&)> visit) const {
+  constexpr size_t kChunk = 4096;
+  std::vector<Overlap> chunk;
+  for (size_t begin = 0; begin < count_; begin += kChunk) {
+    chunk.resize(std::min(kChunk, count_ - begin));
+    NEARDUP_RETURN_IF_ERROR(overlaps_->ReadAt(
+        begin * sizeof(Overlap), chunk.data(), chunk.size() * sizeof(Overlap)));
+    for (const Overlap& o : chunk) NEARDUP_RETURN_IF_ERROR(visit(o));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace neardup

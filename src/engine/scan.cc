@@ -263,6 +263,7 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
     for (const Item& p : passage_items) eligible[p.doc] += p.eligible ? 1 : 0;
     result.overlaps = FindOverlaps(
         clusters, eligible, [&](uint32_t doc) { return documents[doc].date; });
+    stats.overlaps = result.overlaps.size();
   }
   return result;
 }

@@ -84,6 +84,7 @@ struct ScanStats {
   size_t empty_documents = 0;  // no token after normalization; kept
   size_t short_passages = 0;   // below min_passage_words
   size_t boilerplate_clusters = 0;
+  size_t overlaps = 0;  // pairs of documents sharing passages
   LevelStats document;
   LevelStats passage;
 };

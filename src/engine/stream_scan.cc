@@ -141,6 +141,10 @@ class StreamScanner {
       NEARDUP_RETURN_IF_ERROR(VerifyAndCluster(graph));
     }
     NEARDUP_RETURN_IF_ERROR(result_.clusters->Finish());
+    NEARDUP_ASSIGN_OR_RETURN(
+        result_.overlaps,
+        OverlapSpill::Create(spill_.tmp_dir, static_cast<size_t>(usable_ / 4),
+                             result_.documents->size()));
     if (options_.passages()) NEARDUP_RETURN_IF_ERROR(Overlaps());
     result_.spill.scratch_bytes += result_.documents->bytes() +
                                    signatures_->size() +
@@ -242,14 +246,12 @@ class StreamScanner {
   // order, with their dates read back from the store.
   absl::Status Overlaps() {
     Report(options_, "overlaps", 0);
-    OverlapFinder finder(result_.documents->size());
-    NEARDUP_RETURN_IF_ERROR(result_.clusters->ForEach([&](const Cluster& c) {
-      finder.Add(c);
-      return absl::OkStatus();
-    }));
+    OverlapSpill& overlaps = *result_.overlaps;
+    NEARDUP_RETURN_IF_ERROR(result_.clusters->ForEach(
+        [&](const Cluster& c) { return overlaps.Add(c); }));
     absl::Status status;
-    result_.scan.overlaps =
-        finder.Finish(passages_->eligible(), [&](uint32_t doc) {
+    NEARDUP_RETURN_IF_ERROR(
+        overlaps.Finish(passages_->eligible(), [&](uint32_t doc) {
           absl::StatusOr<DocumentStore::Info> info =
               result_.documents->GetInfo(doc);
           if (!info.ok()) {
@@ -257,7 +259,9 @@ class StreamScanner {
             return std::string();
           }
           return std::move(info->date);
-        });
+        }));
+    result_.scan.stats.overlaps = overlaps.size();
+    result_.spill.scratch_bytes += overlaps.bytes();
     return status;
   }
 

@@ -79,10 +79,13 @@ struct SpillStats {
 };
 
 struct StreamScanResult {
-  // Stats and overlaps; its clusters are left empty: they are in `clusters`
-  // (Member::doc is the position in the input).
+  // The stats; its clusters and overlaps are left empty: they are read
+  // back from `clusters` and `overlaps` (Member::doc is the position in the
+  // input).
   ScanResult scan;
   std::unique_ptr<ClusterSpill> clusters;    // in report order, with ids
+  std::unique_ptr<OverlapSpill> overlaps;    // in report order; empty
+                                             // without passages
   std::unique_ptr<DocumentStore> documents;  // every input document
   ReadReport read;
   SpillStats spill;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/hash.h"
 #include "base/status_matchers.h"
+#include "engine/build_cluster.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "io/test_files.h"
@@ -106,6 +107,95 @@ TEST(ClusterSpillTest, ForEachStopsAtTheFirstErrorOfVisit) {
   }),
               StatusIs(absl::StatusCode::kCancelled, HasSubstr("enough")));
   EXPECT_EQ(visits, 1);
+}
+
+// Passage clusters over 300 documents (members in (doc, start) order, some
+// documents holding two members of one cluster, one boilerplate cluster),
+// after document clusters of consecutive documents; ids in that order.
+std::vector<Cluster> OverlappingClusters() {
+  std::vector<Cluster> clusters;
+  for (uint32_t d = 0; d < 300; d += 30) {
+    Cluster c;
+    c.level = Level::kDocument;
+    c.members = {Member{d, 0, 100, 90, 1.0}, Member{d + 1, 0, 100, 90, 0.9}};
+    clusters.push_back(c);
+  }
+  uint64_t n = 0;
+  for (int i = 0; i < 3000; ++i) {
+    Cluster c;
+    c.level = Level::kPassage;
+    c.boilerplate = i == 17;
+    std::vector<std::pair<uint32_t, uint32_t>> places;  // (doc, start)
+    const int members = 2 + static_cast<int>(Mix64(n++) % 4);
+    for (int m = 0; m < members; ++m) {
+      const uint32_t doc = static_cast<uint32_t>(Mix64(n++) % 300);
+      // Starts repeat across clusters, so distinct counts matter.
+      places.emplace_back(doc, static_cast<uint32_t>(Mix64(n++) % 20) * 10);
+    }
+    std::sort(places.begin(), places.end());
+    places.erase(std::unique(places.begin(), places.end()), places.end());
+    for (const auto& [doc, start] : places) {
+      c.members.push_back(Member{doc, start, start + 8, 8, 1.0});
+    }
+    clusters.push_back(c);
+  }
+  for (size_t i = 0; i < clusters.size(); ++i) {
+    clusters[i].id = static_cast<uint32_t>(i + 1);
+  }
+  return clusters;
+}
+
+TEST(OverlapSpillTest, FindsWhatFindOverlapsFindsInTheSameOrder) {
+  TempDir dir;
+  const std::vector<Cluster> clusters = OverlappingClusters();
+  std::vector<uint32_t> eligible(300);
+  for (uint32_t d = 0; d < 300; ++d) eligible[d] = 5 + d % 17;
+  const auto date = [](uint32_t d) {
+    return d % 7 == 0 ? std::string() : absl::StrCat("19", 10 + d % 13);
+  };
+  const std::vector<Overlap> expected = FindOverlaps(clusters, eligible, date);
+  ASSERT_GT(expected.size(), 1000u);
+  // Pairs sharing several clusters; pairs inside a document cluster left
+  // out although passage clusters join them.
+  ASSERT_GT(expected.front().shared_passages, 1u);
+  const auto in_document_cluster = [](uint32_t a, uint32_t b) {
+    return a % 30 == 0 && b == a + 1;
+  };
+  size_t joined_inside = 0;
+  for (const Cluster& c : clusters) {
+    for (size_t m = 1; m < c.members.size(); ++m) {
+      joined_inside +=
+          c.level == Level::kPassage &&
+          in_document_cluster(c.members[m - 1].doc, c.members[m].doc);
+    }
+  }
+  ASSERT_GT(joined_inside, 0u);
+  for (const Overlap& o : expected) {
+    ASSERT_FALSE(in_document_cluster(o.doc_a, o.doc_b));
+  }
+
+  for (const size_t memory : {size_t{1} << 10, size_t{64} << 20}) {
+    SCOPED_TRACE(memory);
+    absl::StatusOr<std::unique_ptr<OverlapSpill>> spill =
+        OverlapSpill::Create(dir.path(), memory, eligible.size());
+    ASSERT_TRUE(spill.ok()) << spill.status();
+    for (const Cluster& c : clusters) ASSERT_THAT((*spill)->Add(c), IsOk());
+    ASSERT_THAT((*spill)->Finish(eligible, date), IsOk());
+    ASSERT_EQ((*spill)->size(), expected.size());
+    size_t i = 0;
+    ASSERT_THAT((*spill)->ForEach([&](const Overlap& got) {
+      const Overlap& want = expected[i++];
+      EXPECT_EQ(got.doc_a, want.doc_a);
+      EXPECT_EQ(got.doc_b, want.doc_b);
+      EXPECT_EQ(got.shared_passages, want.shared_passages);
+      EXPECT_EQ(got.fraction_a, want.fraction_a);
+      EXPECT_EQ(got.fraction_b, want.fraction_b);
+      EXPECT_EQ(got.earlier, want.earlier);
+      return absl::OkStatus();
+    }),
+                IsOk());
+    EXPECT_EQ(i, expected.size());
+  }
 }
 
 }  // namespace

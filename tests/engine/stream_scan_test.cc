@@ -71,10 +71,13 @@ std::string StreamReport(const StreamScanResult& result) {
                     return absl::OkStatus();
                   })
                   .ok());
-  for (const Overlap& o : result.scan.overlaps) {
-    out += OverlapJsonLine(o, *result.documents->Get(o.doc_a),
-                           *result.documents->Get(o.doc_b));
-  }
+  EXPECT_TRUE(result.overlaps
+                  ->ForEach([&](const Overlap& o) {
+                    out += OverlapJsonLine(o, *result.documents->Get(o.doc_a),
+                                           *result.documents->Get(o.doc_b));
+                    return absl::OkStatus();
+                  })
+                  .ok());
   return out;
 }
 
@@ -168,6 +171,7 @@ TEST_P(StreamPassagesTest, ReportsWhatTheInMemoryScanReports) {
     EXPECT_EQ(b.empty_documents, a.empty_documents);
     EXPECT_EQ(b.short_passages, a.short_passages);
     EXPECT_EQ(b.boilerplate_clusters, a.boilerplate_clusters);
+    EXPECT_EQ(b.overlaps, a.overlaps);
     EXPECT_EQ(b.passage.items, a.passage.items);
     EXPECT_EQ(b.passage.distinct, a.passage.distinct);
     EXPECT_EQ(b.passage.candidates, a.passage.candidates);
