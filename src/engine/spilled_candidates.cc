@@ -238,28 +238,36 @@ absl::Status CandidateGraph::ForEachComponentBatch(
   }
   std::vector<Component> batch;
   uint64_t batch_cost = 0;
-  std::vector<CandidatePair> pairs;  // of the component being read
+  // The component being read: its pairs as texts, turned into indexes into
+  // its texts in place (a component may hold millions of pairs).
+  std::vector<TextPair> pairs;
   absl::Status status;
   const auto close_component = [&] {
     if (pairs.empty() || !status.ok()) return;
     Component c;
-    for (const CandidatePair& p : pairs) {
-      c.texts.push_back(p.a);
-      c.texts.push_back(p.b);
+    c.texts.reserve(2 * pairs.size());
+    for (const auto& [a, b] : pairs) {
+      c.texts.push_back(a);
+      c.texts.push_back(b);
     }
     std::sort(c.texts.begin(), c.texts.end());
     c.texts.erase(std::unique(c.texts.begin(), c.texts.end()), c.texts.end());
-    const auto local = [&](uint32_t text) {
-      return static_cast<uint32_t>(
-          std::lower_bound(c.texts.begin(), c.texts.end(), text) -
+    c.texts.shrink_to_fit();
+    for (auto& [a, b] : pairs) {
+      a = static_cast<uint32_t>(
+          std::lower_bound(c.texts.begin(), c.texts.end(), a) -
           c.texts.begin());
-    };
+      b = static_cast<uint32_t>(
+          std::lower_bound(c.texts.begin(), c.texts.end(), b) -
+          c.texts.begin());
+    }
     uint64_t cost = pairs.size() * sizeof(TextPair);
-    for (const CandidatePair& p : pairs)
-      c.pairs.emplace_back(local(p.a), local(p.b));
-    for (const uint32_t text : c.texts)
+    for (const uint32_t text : c.texts) {
       cost += sizeof(uint32_t) + text_bytes(text);
-    pairs.clear();
+    }
+    pairs.shrink_to_fit();
+    c.pairs = std::move(pairs);
+    pairs = {};
     if (!batch.empty() && batch_cost + cost > batch_bytes) {
       status = visit(batch);
       batch.clear();
@@ -274,7 +282,7 @@ absl::Status CandidateGraph::ForEachComponentBatch(
       close_component();
       root = p.root;
     }
-    pairs.push_back(CandidatePair{p.a, p.b});
+    pairs.emplace_back(p.a, p.b);
   }));
   close_component();
   if (status.ok() && !batch.empty()) status = visit(batch);
