@@ -245,14 +245,37 @@ absl::Status CandidateGraph::ForEachComponentBatch(
   const auto close_component = [&] {
     if (pairs.empty() || !status.ok()) return;
     Component c;
-    c.texts.reserve(2 * pairs.size());
-    for (const auto& [a, b] : pairs) {
-      c.texts.push_back(a);
-      c.texts.push_back(b);
+    // Its texts: the pairs' ends sorted, or, where a bit per text in their
+    // range takes less (a component of millions of pairs), marked in bits.
+    const uint32_t first = pairs.front().first;  // the smallest text
+    uint32_t last = first;
+    for (const auto& [a, b] : pairs) last = std::max(last, b);
+    const uint64_t range = uint64_t{last} - first + 1;
+    if (range < 64 * pairs.size()) {
+      std::vector<uint64_t> seen((range + 63) / 64, 0);
+      for (const auto& [a, b] : pairs) {
+        seen[(a - first) / 64] |= uint64_t{1} << ((a - first) % 64);
+        seen[(b - first) / 64] |= uint64_t{1} << ((b - first) % 64);
+      }
+      size_t count = 0;
+      for (const uint64_t word : seen) count += std::popcount(word);
+      c.texts.reserve(count);
+      for (size_t w = 0; w < seen.size(); ++w) {
+        for (uint64_t word = seen[w]; word != 0; word &= word - 1) {
+          c.texts.push_back(
+              first + static_cast<uint32_t>(w * 64 + std::countr_zero(word)));
+        }
+      }
+    } else {
+      c.texts.reserve(2 * pairs.size());
+      for (const auto& [a, b] : pairs) {
+        c.texts.push_back(a);
+        c.texts.push_back(b);
+      }
+      std::sort(c.texts.begin(), c.texts.end());
+      c.texts.erase(std::unique(c.texts.begin(), c.texts.end()), c.texts.end());
+      c.texts.shrink_to_fit();
     }
-    std::sort(c.texts.begin(), c.texts.end());
-    c.texts.erase(std::unique(c.texts.begin(), c.texts.end()), c.texts.end());
-    c.texts.shrink_to_fit();
     for (auto& [a, b] : pairs) {
       a = static_cast<uint32_t>(
           std::lower_bound(c.texts.begin(), c.texts.end(), a) -

@@ -17,9 +17,8 @@
 //   NEARDUP_ASSIGN_OR_RETURN(SpilledCandidates found,
 //       FindSpilledCandidates<uint32_t>(...));
 //   NEARDUP_RETURN_IF_ERROR(found.graph.ForEachComponentBatch(
-//       sort_bytes, batch_bytes, text_bytes,
-//       [&](std::vector<Component>& batch) { ...verify...; return OkStatus();
-//       }));
+//       sort_bytes, batch_bytes, text_bytes, verify_batch));
+//   // where verify_batch(batch) calls VerifyComponent() on each component.
 
 #ifndef NEARDUP_ENGINE_SPILLED_CANDIDATES_H_
 #define NEARDUP_ENGINE_SPILLED_CANDIDATES_H_

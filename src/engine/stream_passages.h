@@ -14,23 +14,23 @@
 //      bit per passage); the members of repeated texts go to a file, with
 //      16 bytes per repeated text in memory;
 //   3. each representative's band keys go to sorted runs, merged into
-//      buckets and pruned by signature agreement
-//      (engine/spilled_candidates.h), the pairs held within an eighth of
-//      the budget;
+//      buckets and pruned by signature agreement; the pairs kept go to
+//      sorted runs and a CandidateGraph (engine/spilled_candidates.h);
 //   4. the documents holding a candidate are read back in input order and
 //      fingerprinted once each, the candidates' shingle sets written to a
-//      file; each connected component of candidates reads its sets back,
-//      verifies its pairs exactly and clusters them without chaining, on
-//      all threads.
+//      file; the connected components of candidates, in batches, read
+//      their sets back, verify their pairs exactly and cluster them without
+//      chaining, on all threads (VerifyComponent()); each cluster goes to
+//      the scan's ClusterSpill as it is found.
 // The clusters are the passage clusters Scan() reports for the same
-// documents and options, in the same order (tests/engine/stream_scan_test.cc
-// checks it).
+// documents and options (tests/engine/stream_scan_test.cc checks it).
 //
-// Memory per passage: a bit; per document: 8 bytes; per repeated or
-// boilerplate text: 16-24 bytes; per candidate pair ~30 bytes; plus the
-// shingle sets of the component being verified on each thread. Disk per
-// passage: num_perm signature values, 12 bytes of offsets, 24 bytes per
-// run entry, and bands x 16 bytes of band keys.
+// Memory per passage: a bit and a half; per document: 8 bytes; per
+// repeated or boilerplate text: 16-24 bytes; per text in a candidate pair:
+// 8 bytes; plus the shares of the budget named in engine/stream_scan.h,
+// and the pairs and texts of the largest component. Disk per passage:
+// num_perm signature values, 12 bytes of offsets, 24 bytes per run entry,
+// and bands x 16 bytes of band keys; per candidate pair ~28 bytes.
 //
 // Thread safety: one thread calls; Finish() runs on options.threads.
 

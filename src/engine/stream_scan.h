@@ -14,12 +14,17 @@
 //   3. write one LSH band key per band and distinct text into sorted runs
 //      (io/spill.h SortedRuns) and merge them: each bucket's members are
 //      paired as lsh/lsh.h does, and pairs whose signatures (read back from
-//      disk) fall below the estimate floor are dropped
-//      (engine/spilled_candidates.h);
-//   4. split the surviving pairs into connected components; each component
-//      reads its texts back, shingles them, verifies its pairs exactly and
-//      clusters them without chaining (cluster/cluster.h), on all threads;
-//   5. with passages, find the overlaps between documents.
+//      disk) fall below the estimate floor are dropped; the pairs kept go
+//      to sorted runs too (engine/spilled_candidates.h);
+//   4. split the pairs into connected components (a bit and a half per
+//      text in memory, the pairs on disk, sorted by component); batches of
+//      components read their texts back, shingle them, verify their pairs
+//      exactly and cluster them without chaining (cluster/cluster.h), on
+//      all threads; a component larger than its share is verified in
+//      pieces (VerifyComponent());
+//   5. write each cluster to scratch as it is found; sort them into report
+//      order (engine/cluster_spill.h); with passages, find the overlaps
+//      between documents from them, through sorted runs as well.
 // The clusters and overlaps are the ones Scan() reports for the same
 // documents and options: same members, canonical, reasons and similarities,
 // in the same order (tests/engine/stream_scan_test.cc checks it).
@@ -28,11 +33,15 @@
 // of text and its fingerprints (a sixty-fourth with passages, whose
 // shingles and signatures take ~15 times the text), a quarter for band keys
 // before a run is written, an eighth for passage keys, an eighth for
-// candidate pairs; the per-document and per-passage bytes above; plus the
-// shingle sets of the component being verified on each thread, and the
-// clusters found (the result). Disk: about the corpus size (the document
-// store) plus signatures and band keys; with passages, ~num_perm values and
-// 31 band keys per sentence, ~12 times the text.
+// candidate pairs, a quarter to sort pairs by component and a quarter for
+// the shingle sets of a batch of components, a sixteenth for the index of
+// clusters, a quarter each for the two sorts of overlaps; the
+// per-document and per-passage bytes above; plus, not bounded, the pairs
+// and texts of the largest component (12 bytes per pair and 16 per text
+// while it is verified) and 8 bytes per text in a candidate pair. Disk:
+// about the corpus size (the document store) plus signatures and band
+// keys; with passages, ~num_perm values and 31 band keys per sentence, ~13
+// times the text.
 // Measured: 5.3 GB of generated news (2.66 M documents) within a 500 MB
 // budget peaked at 445 MB RSS at the document level; at both levels, 319 MB
 // of generated news within 1 GB peaked at 657 MB (Scan(): 5.56 GB) and the
@@ -43,9 +52,11 @@
 //   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, read));
 //   NEARDUP_ASSIGN_OR_RETURN(StreamScanResult r,
 //                            ScanStream(*in, options, {500 << 20, "/tmp"}));
-//   for (const Cluster& c : r.scan.clusters) {
+//   NEARDUP_RETURN_IF_ERROR(r.clusters->ForEach([&](const Cluster& c) {
 //     NEARDUP_ASSIGN_OR_RETURN(Document d, r.documents->Get(c.members[0].doc));
-//   }
+//     ...
+//     return absl::OkStatus();
+//   }));
 
 #ifndef NEARDUP_ENGINE_STREAM_SCAN_H_
 #define NEARDUP_ENGINE_STREAM_SCAN_H_

@@ -23,8 +23,8 @@ namespace {
 using ::testing::HasSubstr;
 
 // Pairs among `num_texts` texts: many small components, some texts in no
-// pair, and one long chain, each pair added three times in shuffled order
-// (as the bands of LSH repeat them).
+// pair, one long chain, and pairs of texts far apart, each pair added three
+// times in shuffled order (as the bands of LSH repeat them).
 std::vector<CandidatePair> ShuffledPairs(uint32_t num_texts) {
   std::vector<CandidatePair> pairs;
   for (uint32_t i = 0; i + 1 < num_texts; ++i) {
@@ -34,6 +34,9 @@ std::vector<CandidatePair> ShuffledPairs(uint32_t num_texts) {
   }
   for (uint32_t i = 5000; i < 9000 && i + 17 < num_texts; i += 17) {
     pairs.push_back({i, i + 17});  // a chain joining many components
+  }
+  for (uint32_t i = 1; i < 20 && 13 * i < num_texts - 3 * i; ++i) {
+    pairs.push_back({13 * i, num_texts - 3 * i});  // texts far apart
   }
   std::vector<CandidatePair> repeated;
   for (int copy = 0; copy < 3; ++copy) {
