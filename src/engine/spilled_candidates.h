@@ -37,6 +37,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "engine/cluster_spill.h"
 #include "engine/options.h"
 #include "engine/scan.h"
 #include "io/spill.h"
@@ -221,6 +222,29 @@ absl::StatusOr<size_t> VerifyComponent(
     const Component& component, double threshold, uint64_t share_bytes,
     absl::FunctionRef<uint64_t(uint32_t)> set_bytes, ReadSets read_sets,
     EmitCluster emit);
+
+// VerifyBatch()
+//
+// VerifyComponent() with `share_bytes` on each component of a batch from
+// ForEachComponentBatch(), on `threads` threads: `set_bytes(text)` sizes a
+// text's set, `read_sets(component, indexes)` reads those of a component;
+// `make_cluster(component, members, similarity)` describes a cluster (on
+// several threads at once). The clusters go to `clusters` in component
+// order; verified pairs and clusters are counted into `stats`, the most
+// texts in a component into `largest_component`.
+using ReadComponentSets =
+    absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint64_t>>>(
+        const Component&, absl::Span<const uint32_t>)>;
+using MakeComponentCluster = absl::FunctionRef<absl::StatusOr<Cluster>(
+    const Component&, absl::Span<const uint32_t>,
+    absl::FunctionRef<double(size_t, size_t)>)>;
+absl::Status VerifyBatch(const std::vector<Component>& batch, int threads,
+                         double threshold, uint64_t share_bytes,
+                         absl::FunctionRef<uint64_t(uint32_t)> set_bytes,
+                         ReadComponentSets read_sets,
+                         MakeComponentCluster make_cluster,
+                         ClusterSpill& clusters, LevelStats& stats,
+                         size_t& largest_component);
 
 // FirstError()
 //

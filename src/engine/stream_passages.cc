@@ -324,60 +324,34 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
     return store.Bytes(passage) + sizeof(std::vector<uint64_t>) +
            sizeof(ShingleSet);
   };
-  const auto verify_batch =
-      [&](std::vector<Component>& components) -> absl::Status {
-    std::vector<std::vector<Cluster>> found(components.size());
-    std::vector<size_t> verified(components.size(), 0);
-    std::vector<absl::Status> statuses(components.size());
-    ParallelFor(components.size(), options_.threads, [&](size_t c) {
-      const Component& component = components[c];
-      absl::StatusOr<size_t> pairs = VerifyComponent(
-          component, threshold, share_bytes,
-          [&](uint32_t i) { return set_bytes(component.texts[i]); },
-          [&](absl::Span<const uint32_t> indexes)
-              -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
-            std::vector<std::vector<uint64_t>> sets;
-            for (const uint32_t i : indexes) {
-              NEARDUP_ASSIGN_OR_RETURN(sets.emplace_back(),
-                                       store.Read(component.texts[i]));
+  const auto verify_batch = [&](std::vector<Component>& batch) {
+    spill.components += batch.size();
+    return VerifyBatch(
+        batch, options_.threads, threshold, share_bytes, set_bytes,
+        [&](const Component& component, absl::Span<const uint32_t> indexes)
+            -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
+          std::vector<std::vector<uint64_t>> sets;
+          for (const uint32_t i : indexes) {
+            NEARDUP_ASSIGN_OR_RETURN(sets.emplace_back(),
+                                     store.Read(component.texts[i]));
+          }
+          return sets;
+        },
+        [&](const Component& component, absl::Span<const uint32_t> members,
+            absl::FunctionRef<double(size_t, size_t)> similarity) {
+          std::vector<uint32_t> texts;
+          for (const uint32_t m : members) {
+            texts.push_back(component.texts[m]);
+            const auto it = std::lower_bound(
+                repeated_.begin(), repeated_.end(), texts.back(),
+                [](const TextSpan& s, uint32_t t) { return s.first < t; });
+            if (it != repeated_.end() && it->first == texts.back()) {
+              clustered[static_cast<size_t>(it - repeated_.begin())] = 1;
             }
-            return sets;
-          },
-          [&](absl::Span<const uint32_t> members,
-              absl::FunctionRef<double(size_t, size_t)> similarity)
-              -> absl::Status {
-            std::vector<uint32_t> texts;
-            for (const uint32_t m : members) {
-              texts.push_back(component.texts[m]);
-              const auto it = std::lower_bound(
-                  repeated_.begin(), repeated_.end(), texts.back(),
-                  [](const TextSpan& s, uint32_t t) { return s.first < t; });
-              if (it != repeated_.end() && it->first == texts.back()) {
-                clustered[static_cast<size_t>(it - repeated_.begin())] = 1;
-              }
-            }
-            NEARDUP_ASSIGN_OR_RETURN(found[c].emplace_back(),
-                                     MakeCluster(texts, documents, similarity));
-            return absl::OkStatus();
-          });
-      if (pairs.ok()) {
-        verified[c] = *pairs;
-      } else {
-        statuses[c] = pairs.status();
-      }
-    });
-    NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
-    for (size_t c = 0; c < components.size(); ++c) {
-      level.verified += verified[c];
-      spill.largest_component =
-          std::max(spill.largest_component, components[c].texts.size());
-      for (const Cluster& cluster : found[c]) {
-        NEARDUP_RETURN_IF_ERROR(clusters.Add(cluster));
-        ++level.clusters;
-      }
-    }
-    spill.components += components.size();
-    return absl::OkStatus();
+          }
+          return MakeCluster(texts, documents, similarity);
+        },
+        clusters, level, spill.largest_component);
   };
   NEARDUP_RETURN_IF_ERROR(graph.ForEachComponentBatch(usable_ / 4, share_bytes,
                                                       set_bytes, verify_batch));

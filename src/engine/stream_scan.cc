@@ -326,50 +326,23 @@ class StreamScanner {
     const auto set_bytes = [&](uint32_t group) {
       return 2 * uint64_t{items_[groups_.first_item[group]].normalized_length};
     };
-    const auto verify_batch =
-        [&](std::vector<Component>& components) -> absl::Status {
-      std::vector<std::vector<Cluster>> found(components.size());
-      std::vector<size_t> verified(components.size(), 0);
-      std::vector<absl::Status> statuses(components.size());
-      ParallelFor(components.size(), options_.threads, [&](size_t c) {
-        const std::vector<uint32_t>& groups = components[c].texts;
-        absl::StatusOr<size_t> pairs = VerifyComponent(
-            components[c], threshold, share_bytes,
-            [&](uint32_t i) { return set_bytes(groups[i]); },
-            [&](absl::Span<const uint32_t> indexes) {
-              return ShingleGroups(groups, indexes);
-            },
-            [&](absl::Span<const uint32_t> members,
-                absl::FunctionRef<double(size_t, size_t)> similarity)
-                -> absl::Status {
-              std::vector<uint32_t> cluster_groups;
-              for (const uint32_t m : members) {
-                cluster_groups.push_back(groups[m]);
-                clustered[groups[m]] = 1;
-              }
-              NEARDUP_ASSIGN_OR_RETURN(
-                  found[c].emplace_back(),
-                  MakeDocumentCluster(cluster_groups, similarity));
-              return absl::OkStatus();
-            });
-        if (pairs.ok()) {
-          verified[c] = *pairs;
-        } else {
-          statuses[c] = pairs.status();
-        }
-      });
-      NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
-      for (size_t c = 0; c < components.size(); ++c) {
-        stats.document.verified += verified[c];
-        result_.spill.largest_component = std::max(
-            result_.spill.largest_component, components[c].texts.size());
-        for (const Cluster& cluster : found[c]) {
-          NEARDUP_RETURN_IF_ERROR(result_.clusters->Add(cluster));
-          ++stats.document.clusters;
-        }
-      }
-      result_.spill.components += components.size();
-      return absl::OkStatus();
+    const auto verify_batch = [&](std::vector<Component>& batch) {
+      result_.spill.components += batch.size();
+      return VerifyBatch(
+          batch, options_.threads, threshold, share_bytes, set_bytes,
+          [&](const Component& component, absl::Span<const uint32_t> indexes) {
+            return ShingleGroups(component.texts, indexes);
+          },
+          [&](const Component& component, absl::Span<const uint32_t> members,
+              absl::FunctionRef<double(size_t, size_t)> similarity) {
+            std::vector<uint32_t> cluster_groups;
+            for (const uint32_t m : members) {
+              cluster_groups.push_back(component.texts[m]);
+              clustered[component.texts[m]] = 1;
+            }
+            return MakeDocumentCluster(cluster_groups, similarity);
+          },
+          *result_.clusters, stats.document, result_.spill.largest_component);
     };
     NEARDUP_RETURN_IF_ERROR(graph.ForEachComponentBatch(
         usable_ / 4, share_bytes, set_bytes, verify_batch));
