@@ -288,7 +288,6 @@ absl::Status CandidateGraph::ForEachComponentBatch(
     for (const uint32_t text : c.texts) {
       cost += sizeof(uint32_t) + text_bytes(text);
     }
-    pairs.shrink_to_fit();
     c.pairs = std::move(pairs);
     pairs = {};
     if (!batch.empty() && batch_cost + cost > batch_bytes) {
