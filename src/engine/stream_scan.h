@@ -44,9 +44,11 @@
 // times the text.
 // Measured: 5.3 GB of generated news (2.66 M documents) within a 500 MB
 // budget peaked at 445 MB RSS at the document level; at both levels, 319 MB
-// of generated news within 1 GB peaked at 657 MB (Scan(): 5.56 GB) and the
-// chronam1916 Q1 file within 1 GB at 552 MB (Scan(): 2.81 GB)
-// (bench/past_memory.sh; README "Corpora larger than memory").
+// of generated news within 100 MB peaked at 168 MB (Scan(): 5.55 GB), the
+// chronam1916 Q1 file within 100 MiB at 262 MB (Scan(): 2.93 GB), and 1.06
+// GB of generated news within 100 MiB at 521 MB, most of it the largest
+// candidate component (bench/past_memory.sh; README "Corpora larger than
+// memory").
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, read));
