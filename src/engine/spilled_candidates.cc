@@ -16,6 +16,35 @@
 #include "shingle/shingle.h"
 
 namespace neardup {
+namespace {
+
+void SetBit(std::vector<uint64_t>& bits, uint64_t i) {
+  bits[i / 64] |= uint64_t{1} << (i % 64);
+}
+
+// base + i for each bit i set, ascending.
+std::vector<uint32_t> SetBits(const std::vector<uint64_t>& bits,
+                              uint32_t base) {
+  size_t count = 0;
+  for (const uint64_t word : bits) count += std::popcount(word);
+  std::vector<uint32_t> set;
+  set.reserve(count);
+  for (size_t w = 0; w < bits.size(); ++w) {
+    for (uint64_t word = bits[w]; word != 0; word &= word - 1) {
+      set.push_back(base +
+                    static_cast<uint32_t>(w * 64 + std::countr_zero(word)));
+    }
+  }
+  return set;
+}
+
+// The position of `text` in `texts` (ascending, holding it).
+uint32_t IndexOf(const std::vector<uint32_t>& texts, uint32_t text) {
+  return static_cast<uint32_t>(
+      std::lower_bound(texts.begin(), texts.end(), text) - texts.begin());
+}
+
+}  // namespace
 
 BucketPairing LevelPairing(const EngineOptions& options, double threshold,
                            int num_perm, absl::string_view level) {
@@ -238,58 +267,82 @@ absl::Status CandidateGraph::ForEachComponentBatch(
   }
   std::vector<Component> batch;
   uint64_t batch_cost = 0;
-  // The component being read: its pairs as texts, turned into indexes into
-  // its texts in place (a component may hold millions of pairs).
+  // The component being read: its pairs as texts. Past `hold` of them they
+  // go to a scratch file, their texts marked in a bit per text below
+  // num_texts_.
+  const size_t hold =
+      std::max<size_t>(1024, batch_bytes / 2 / sizeof(TextPair));
   std::vector<TextPair> pairs;
+  std::unique_ptr<SpillFile> spilled;
+  uint64_t spilled_pairs = 0;
+  std::vector<uint64_t> marked;
+  std::vector<CandidatePair> written;
   absl::Status status;
+  const auto spill_pairs = [&]() -> absl::Status {
+    if (spilled == nullptr) {
+      NEARDUP_ASSIGN_OR_RETURN(spilled, SpillFile::Create(tmp_dir_));
+      marked.assign(bits_.size(), 0);
+    }
+    written.clear();
+    for (const auto& [a, b] : pairs) {
+      SetBit(marked, a);
+      SetBit(marked, b);
+      written.push_back(CandidatePair{a, b});
+    }
+    spilled_pairs += pairs.size();
+    pairs.clear();
+    return spilled->Append(written.data(),
+                           written.size() * sizeof(CandidatePair));
+  };
   const auto close_component = [&] {
-    if (pairs.empty() || !status.ok()) return;
+    if (!status.ok() || (pairs.empty() && spilled == nullptr)) return;
     Component c;
-    // Its texts: the pairs' ends sorted, or, where a bit per text in their
-    // range takes less (a component of millions of pairs), marked in bits.
-    const uint32_t first = pairs.front().first;  // the smallest text
-    uint32_t last = first;
-    for (const auto& [a, b] : pairs) last = std::max(last, b);
-    const uint64_t range = uint64_t{last} - first + 1;
-    if (range < 64 * pairs.size()) {
-      std::vector<uint64_t> seen((range + 63) / 64, 0);
-      for (const auto& [a, b] : pairs) {
-        seen[(a - first) / 64] |= uint64_t{1} << ((a - first) % 64);
-        seen[(b - first) / 64] |= uint64_t{1} << ((b - first) % 64);
-      }
-      size_t count = 0;
-      for (const uint64_t word : seen) count += std::popcount(word);
-      c.texts.reserve(count);
-      for (size_t w = 0; w < seen.size(); ++w) {
-        for (uint64_t word = seen[w]; word != 0; word &= word - 1) {
-          c.texts.push_back(
-              first + static_cast<uint32_t>(w * 64 + std::countr_zero(word)));
-        }
-      }
+    uint64_t cost = 0;
+    if (spilled != nullptr) {
+      status = spill_pairs();
+      if (status.ok()) status = spilled->Flush();
+      if (!status.ok()) return;
+      c.texts = SetBits(marked, 0);
+      marked = {};
+      c.spilled = std::move(spilled);
+      c.spilled_pairs = spilled_pairs;
+      spilled_pairs = 0;
     } else {
-      c.texts.reserve(2 * pairs.size());
-      for (const auto& [a, b] : pairs) {
-        c.texts.push_back(a);
-        c.texts.push_back(b);
+      // Its texts: the pairs' ends sorted, or, where a bit per text in
+      // their range takes less, marked in bits.
+      const uint32_t first = pairs.front().first;  // the smallest text
+      uint32_t last = first;
+      for (const auto& [a, b] : pairs) last = std::max(last, b);
+      const uint64_t range = uint64_t{last} - first + 1;
+      if (range < 64 * pairs.size()) {
+        std::vector<uint64_t> seen((range + 63) / 64, 0);
+        for (const auto& [a, b] : pairs) {
+          SetBit(seen, a - first);
+          SetBit(seen, b - first);
+        }
+        c.texts = SetBits(seen, first);
+      } else {
+        c.texts.reserve(2 * pairs.size());
+        for (const auto& [a, b] : pairs) {
+          c.texts.push_back(a);
+          c.texts.push_back(b);
+        }
+        std::sort(c.texts.begin(), c.texts.end());
+        c.texts.erase(std::unique(c.texts.begin(), c.texts.end()),
+                      c.texts.end());
+        c.texts.shrink_to_fit();
       }
-      std::sort(c.texts.begin(), c.texts.end());
-      c.texts.erase(std::unique(c.texts.begin(), c.texts.end()), c.texts.end());
-      c.texts.shrink_to_fit();
+      for (auto& [a, b] : pairs) {
+        a = IndexOf(c.texts, a);
+        b = IndexOf(c.texts, b);
+      }
+      cost = pairs.size() * sizeof(TextPair);
+      c.pairs = std::move(pairs);
+      pairs = {};
     }
-    for (auto& [a, b] : pairs) {
-      a = static_cast<uint32_t>(
-          std::lower_bound(c.texts.begin(), c.texts.end(), a) -
-          c.texts.begin());
-      b = static_cast<uint32_t>(
-          std::lower_bound(c.texts.begin(), c.texts.end(), b) -
-          c.texts.begin());
-    }
-    uint64_t cost = pairs.size() * sizeof(TextPair);
     for (const uint32_t text : c.texts) {
       cost += sizeof(uint32_t) + text_bytes(text);
     }
-    c.pairs = std::move(pairs);
-    pairs = {};
     if (!batch.empty() && batch_cost + cost > batch_bytes) {
       status = visit(batch);
       batch.clear();
@@ -304,11 +357,30 @@ absl::Status CandidateGraph::ForEachComponentBatch(
       close_component();
       root = p.root;
     }
+    if (!status.ok()) return;
     pairs.emplace_back(p.a, p.b);
+    if (pairs.size() >= hold) status = spill_pairs();
   }));
   close_component();
   if (status.ok() && !batch.empty()) status = visit(batch);
   return status;
+}
+
+absl::Status Component::ReadPairs(uint64_t begin,
+                                  absl::Span<TextPair> out) const {
+  if (spilled == nullptr) {
+    std::copy_n(pairs.begin() + static_cast<ptrdiff_t>(begin), out.size(),
+                out.begin());
+    return absl::OkStatus();
+  }
+  std::vector<CandidatePair> read(out.size());
+  NEARDUP_RETURN_IF_ERROR(spilled->ReadAt(begin * sizeof(CandidatePair),
+                                          read.data(),
+                                          read.size() * sizeof(CandidatePair)));
+  for (size_t i = 0; i < read.size(); ++i) {
+    out[i] = TextPair(IndexOf(texts, read[i].a), IndexOf(texts, read[i].b));
+  }
+  return absl::OkStatus();
 }
 
 template <typename Value>
@@ -378,6 +450,39 @@ template absl::StatusOr<SpilledCandidates> FindSpilledCandidates<uint64_t>(
 
 namespace {
 
+// Reads a component's pairs in order, a chunk at a time.
+class PairCursor {
+ public:
+  static constexpr size_t kChunk = size_t{1} << 16;
+
+  explicit PairCursor(const Component& component) : component_(component) {}
+
+  // Appends to `out` the next pairs whose first text is below `end`, at
+  // most `limit` of them.
+  absl::Status Take(uint32_t end, size_t limit, std::vector<TextPair>& out) {
+    for (size_t taken = 0; taken < limit; ++taken) {
+      if (position_ == buffer_.size()) {
+        const uint64_t left = component_.PairCount() - next_;
+        if (left == 0) break;
+        buffer_.resize(static_cast<size_t>(std::min<uint64_t>(kChunk, left)));
+        NEARDUP_RETURN_IF_ERROR(
+            component_.ReadPairs(next_, absl::MakeSpan(buffer_)));
+        next_ += buffer_.size();
+        position_ = 0;
+      }
+      if (buffer_[position_].first >= end) break;
+      out.push_back(buffer_[position_++]);
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  const Component& component_;
+  std::vector<TextPair> buffer_;
+  size_t position_ = 0;
+  uint64_t next_ = 0;  // pairs read into buffer_ so far
+};
+
 // The clusters of the texts `indexes` (ascending; their sets `spans`)
 // joined by `edges` (between positions in `indexes`, in candidate order),
 // passed to `emit` as indexes.
@@ -404,17 +509,25 @@ absl::StatusOr<size_t> VerifyComponent(
     absl::FunctionRef<uint64_t(uint32_t)> set_bytes, ReadSets read_sets,
     EmitCluster emit) {
   const uint32_t n = static_cast<uint32_t>(component.texts.size());
-  const std::vector<TextPair>& pairs = component.pairs;
   std::vector<uint32_t> all(n);
   std::iota(all.begin(), all.end(), 0u);
   uint64_t total = 0;
   for (uint32_t i = 0; i < n; ++i) total += set_bytes(i);
+  PairCursor cursor(component);
+  std::vector<TextPair> block_pairs;
   if (total <= share_bytes) {
     NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
                              read_sets(all));
     const std::vector<ShingleSet> spans(sets.begin(), sets.end());
-    const std::vector<SimilarPair> edges =
-        VerifyCandidates(pairs, spans, threshold, /*threads=*/1);
+    std::vector<SimilarPair> edges;
+    do {
+      block_pairs.clear();
+      NEARDUP_RETURN_IF_ERROR(cursor.Take(n, PairCursor::kChunk, block_pairs));
+      for (const SimilarPair& e :
+           VerifyCandidates(block_pairs, spans, threshold, /*threads=*/1)) {
+        edges.push_back(e);
+      }
+    } while (!block_pairs.empty());
     NEARDUP_RETURN_IF_ERROR(EmitClusters(all, spans, edges, threshold, emit));
     return edges.size();
   }
@@ -426,20 +539,14 @@ absl::StatusOr<size_t> VerifyComponent(
   std::vector<SimilarPair> edges;
   std::vector<uint32_t> others;
   std::vector<uint32_t> chunk;
-  size_t first_pair = 0;
   for (uint32_t begin = 0; begin < n;) {
     uint32_t end = begin;
     for (uint64_t bytes = 0;
          end < n && (end == begin || bytes + set_bytes(end) <= half); ++end) {
       bytes += set_bytes(end);
     }
-    size_t last_pair = first_pair;
-    while (last_pair < pairs.size() && pairs[last_pair].first < end) {
-      ++last_pair;
-    }
-    const absl::Span<const TextPair> block_pairs(pairs.data() + first_pair,
-                                                 last_pair - first_pair);
-    first_pair = last_pair;
+    block_pairs.clear();
+    NEARDUP_RETURN_IF_ERROR(cursor.Take(end, SIZE_MAX, block_pairs));
     if (block_pairs.empty()) {
       begin = end;
       continue;

@@ -109,8 +109,19 @@ absl::Status PairBuckets(
 // A connected component of candidate pairs.
 struct Component {
   std::vector<uint32_t> texts;  // ascending
-  // Each pair of the component as indexes into `texts`, ascending.
+  // Its pairs as indexes into `texts`, ascending: held in `pairs`, or, for
+  // a component with too many to hold (long chains of candidates join
+  // millions), written as texts to `spilled`. Read them with PairCount()
+  // and ReadPairs().
   std::vector<TextPair> pairs;
+  std::unique_ptr<SpillFile> spilled;
+  uint64_t spilled_pairs = 0;
+
+  uint64_t PairCount() const {
+    return spilled != nullptr ? spilled_pairs : pairs.size();
+  }
+  // Pairs [begin, begin + out.size()), as indexes into `texts`.
+  absl::Status ReadPairs(uint64_t begin, absl::Span<TextPair> out) const;
 };
 
 // CandidateGraph
@@ -146,9 +157,11 @@ class CandidateGraph {
   // The connected components, ordered by smallest text, handed to `visit`
   // in batches that cost at most `batch_bytes` (8 bytes per pair, plus 4
   // and text_bytes(text) per text; a component costing more comes alone).
-  // Pairs are sorted by component in `sort_bytes` of memory and the
-  // graph's tmp_dir. Returns the first error, of `visit` included; once
-  // `visit` fails it is not called again.
+  // A component with more pairs than half of `batch_bytes` holds keeps
+  // them in a scratch file (Component::spilled). Pairs are sorted by
+  // component in `sort_bytes` of memory and the graph's tmp_dir. Returns
+  // the first error, of `visit` included; once `visit` fails it is not
+  // called again.
   absl::Status ForEachComponentBatch(
       uint64_t sort_bytes, uint64_t batch_bytes,
       absl::FunctionRef<uint64_t(uint32_t)> text_bytes,

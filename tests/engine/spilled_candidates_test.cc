@@ -105,9 +105,10 @@ TEST(CandidateGraphTest, ComponentsEqualAPlainUnionFindWhateverTheMemory) {
     }
     EXPECT_EQ(rank, expected_texts.size());
 
+    // Components with more than 1024 pairs keep them on disk.
     constexpr uint64_t kBatchBytes = 4000;
     std::vector<uint32_t> smallest;
-    size_t batches = 0;
+    size_t batches = 0, spilled = 0;
     EXPECT_THAT(
         graph.ForEachComponentBatch(
             sort_bytes, kBatchBytes, [](uint32_t) { return uint64_t{100}; },
@@ -116,10 +117,14 @@ TEST(CandidateGraphTest, ComponentsEqualAPlainUnionFindWhateverTheMemory) {
               uint64_t cost = 0;
               for (const Component& c : batch) {
                 cost += c.pairs.size() * 8 + c.texts.size() * 104;
+                EXPECT_EQ(c.spilled != nullptr, c.PairCount() > 1024);
+                spilled += c.spilled != nullptr;
+                std::vector<TextPair> local(c.PairCount());
+                EXPECT_THAT(c.ReadPairs(0, absl::MakeSpan(local)), IsOk());
                 EXPECT_TRUE(std::is_sorted(c.texts.begin(), c.texts.end()));
-                EXPECT_TRUE(std::is_sorted(c.pairs.begin(), c.pairs.end()));
+                EXPECT_TRUE(std::is_sorted(local.begin(), local.end()));
                 std::set<std::pair<uint32_t, uint32_t>> got;
-                for (const auto& [x, y] : c.pairs) {
+                for (const auto& [x, y] : local) {
                   got.insert({c.texts[x], c.texts[y]});
                 }
                 smallest.push_back(c.texts.front());
@@ -139,12 +144,8 @@ TEST(CandidateGraphTest, ComponentsEqualAPlainUnionFindWhateverTheMemory) {
     EXPECT_EQ(smallest.size(), expected.size());
     EXPECT_TRUE(std::is_sorted(smallest.begin(), smallest.end()));
     EXPECT_GT(batches, 10u);
-    // The chain made one component of more than a batch's cost.
-    size_t largest = 0;
-    for (const auto& [root, component_pairs] : expected) {
-      largest = std::max(largest, component_pairs.size());
-    }
-    EXPECT_GT(largest * 8, kBatchBytes);
+    // The chain made one component of more pairs than a batch holds.
+    EXPECT_EQ(spilled, 1u);
   }
 }
 
@@ -244,44 +245,64 @@ TEST(VerifyComponentTest, InPiecesClustersAsAllAtOnce) {
   ASSERT_GT(expected.size(), 60u);  // some families split
   ASSERT_LT(edges.size(), c.component.pairs.size());
 
+  // The same component with its pairs on disk, as a component with too
+  // many pairs to hold keeps them.
+  TempDir dir;
+  Component on_disk;
+  on_disk.texts = c.component.texts;
+  absl::StatusOr<std::unique_ptr<SpillFile>> file =
+      SpillFile::Create(dir.path());
+  ASSERT_TRUE(file.ok()) << file.status();
+  on_disk.spilled = *std::move(file);
+  for (const auto& [x, y] : c.component.pairs) {
+    const CandidatePair pair{c.component.texts[x], c.component.texts[y]};
+    ASSERT_THAT(on_disk.spilled->Append(&pair, sizeof(pair)), IsOk());
+  }
+  ASSERT_THAT(on_disk.spilled->Flush(), IsOk());
+  on_disk.spilled_pairs = c.component.pairs.size();
+
   uint64_t total = 0;
   for (const auto& set : c.sets) total += set.size() * 8;
   // All at once, and in pieces of a tenth of the sets or less.
-  for (const uint64_t share : {total, total / 10, total / 40}) {
-    SCOPED_TRACE(share);
-    uint64_t largest_read = 0;
-    std::vector<std::vector<uint32_t>> clusters;
-    const absl::StatusOr<size_t> verified = VerifyComponent(
-        c.component, kThreshold, share,
-        [&](uint32_t i) { return uint64_t{c.sets[i].size() * 8}; },
-        [&](absl::Span<const uint32_t> indexes)
-            -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
-          EXPECT_TRUE(std::is_sorted(indexes.begin(), indexes.end()));
-          std::vector<std::vector<uint64_t>> sets;
-          uint64_t bytes = 0;
-          for (const uint32_t i : indexes) {
-            sets.push_back(c.sets[i]);
-            bytes += c.sets[i].size() * 8;
-          }
-          largest_read = std::max(largest_read, bytes);
-          return sets;
-        },
-        [&](absl::Span<const uint32_t> members,
-            absl::FunctionRef<double(size_t, size_t)> similarity) {
-          for (size_t x = 0; x < members.size(); ++x) {
-            for (size_t y = x + 1; y < members.size(); ++y) {
-              EXPECT_EQ(similarity(x, y),
-                        Jaccard(c.sets[members[x]], c.sets[members[y]]));
+  for (const Component* component :
+       std::vector<const Component*>{&c.component, &on_disk}) {
+    for (const uint64_t share : {total, total / 10, total / 40}) {
+      SCOPED_TRACE(testing::Message()
+                   << share << (component == &on_disk ? " on disk" : ""));
+      uint64_t largest_read = 0;
+      std::vector<std::vector<uint32_t>> clusters;
+      const absl::StatusOr<size_t> verified = VerifyComponent(
+          *component, kThreshold, share,
+          [&](uint32_t i) { return uint64_t{c.sets[i].size() * 8}; },
+          [&](absl::Span<const uint32_t> indexes)
+              -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
+            EXPECT_TRUE(std::is_sorted(indexes.begin(), indexes.end()));
+            std::vector<std::vector<uint64_t>> sets;
+            uint64_t bytes = 0;
+            for (const uint32_t i : indexes) {
+              sets.push_back(c.sets[i]);
+              bytes += c.sets[i].size() * 8;
             }
-          }
-          clusters.emplace_back(members.begin(), members.end());
-          return absl::OkStatus();
-        });
-    ASSERT_TRUE(verified.ok()) << verified.status();
-    EXPECT_EQ(*verified, edges.size());
-    std::sort(clusters.begin(), clusters.end());
-    EXPECT_EQ(clusters, expected);
-    EXPECT_LE(largest_read, share);
+            largest_read = std::max(largest_read, bytes);
+            return sets;
+          },
+          [&](absl::Span<const uint32_t> members,
+              absl::FunctionRef<double(size_t, size_t)> similarity) {
+            for (size_t x = 0; x < members.size(); ++x) {
+              for (size_t y = x + 1; y < members.size(); ++y) {
+                EXPECT_EQ(similarity(x, y),
+                          Jaccard(c.sets[members[x]], c.sets[members[y]]));
+              }
+            }
+            clusters.emplace_back(members.begin(), members.end());
+            return absl::OkStatus();
+          });
+      ASSERT_TRUE(verified.ok()) << verified.status();
+      EXPECT_EQ(*verified, edges.size());
+      std::sort(clusters.begin(), clusters.end());
+      EXPECT_EQ(clusters, expected);
+      EXPECT_LE(largest_read, share);
+    }
   }
 }
 
