@@ -225,7 +225,9 @@ absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
 // chunks within the other half; the verified pairs split it into smaller
 // groups, each read and clustered on its own. Clusters never cross those
 // groups, so the result is the same; only a verified group larger than the
-// share is held whole.
+// share is held whole. Pairs are read in order through
+// Component::ReadPairs(), those of one block at a time; memory beyond the
+// sets: 16 bytes per text and 16 per verified pair.
 using ReadSets =
     absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint64_t>>>(
         absl::Span<const uint32_t>)>;

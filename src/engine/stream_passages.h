@@ -28,7 +28,7 @@
 // Memory per passage: a bit and a half; per document: 8 bytes; per
 // repeated or boilerplate text: 16-24 bytes; per text in a candidate pair:
 // 8 bytes; plus the shares of the budget named in engine/stream_scan.h,
-// and the pairs and texts of the largest component. Disk per passage:
+// and 16 bytes per text of the largest component. Disk per passage:
 // num_perm signature values, 12 bytes of offsets, 24 bytes per run entry,
 // and bands x 16 bytes of band keys; per candidate pair ~28 bytes.
 //

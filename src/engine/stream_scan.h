@@ -36,9 +36,9 @@
 // candidate pairs, a quarter to sort pairs by component and a quarter for
 // the shingle sets of a batch of components, a sixteenth for the index of
 // clusters, a quarter each for the two sorts of overlaps; the
-// per-document and per-passage bytes above; plus, not bounded, the pairs
-// and texts of the largest component (12 bytes per pair and 16 per text
-// while it is verified) and 8 bytes per text in a candidate pair. Disk:
+// per-document and per-passage bytes above; plus, not bounded, 16 bytes
+// per text and per verified pair of the largest component while it is
+// verified, and 8 bytes per text in a candidate pair. Disk:
 // about the corpus size (the document store) plus signatures and band
 // keys; with passages, ~num_perm values and 31 band keys per sentence, ~13
 // times the text.
@@ -46,9 +46,9 @@
 // budget peaked at 445 MB RSS at the document level; at both levels, 319 MB
 // of generated news within 100 MB peaked at 168 MB (Scan(): 5.55 GB), the
 // chronam1916 Q1 file within 100 MiB at 262 MB (Scan(): 2.93 GB), and 1.06
-// GB of generated news within 100 MiB at 521 MB, most of it the largest
-// candidate component (bench/past_memory.sh; README "Corpora larger than
-// memory").
+// GB of generated news within 100 MiB at 398 MB, most of it while its
+// largest candidate component (2.19 M sentences) was verified
+// (bench/past_memory.sh; README "Corpora larger than memory").
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, read));
