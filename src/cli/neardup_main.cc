@@ -110,7 +110,7 @@ ABSL_FLAG(std::string, memory, "",
 ABSL_FLAG(std::string, tmp_dir, "",
           "Directory for scratch files with --memory; default $TMPDIR, else "
           "/tmp. Needs about the corpus size free at document level, about "
-          "12 times it with passages.");
+          "13 times it with passages.");
 
 namespace neardup {
 namespace {
@@ -404,8 +404,8 @@ void DescribeSpill(const SpillOptions& spill, const SpillStats& s,
       "%.1f MB of scratch files in %s; %d candidate components verified "
       "(largest: %d distinct texts)",
       static_cast<double>(spill.memory_bytes) / 1e6, s.batches, s.band_runs,
-      static_cast<double>(s.scratch_bytes) / 1e6, spill.tmp_dir, s.components,
-      s.largest_component));
+      static_cast<double>(s.scratch_bytes) / 1e6, spill.tmp_dir,
+      s.components.count, s.components.largest));
 }
 
 // scan --memory: the streaming scan; the report is written a line at a
@@ -500,14 +500,8 @@ absl::Status RunStreamClean(const std::vector<std::string>& paths,
   absl::Status date_status;
   TouchedDecisions decisions(options);
   NEARDUP_RETURN_IF_ERROR(result.clusters->ForEach([&](const Cluster& c) {
-    decisions.Add(c, [&](uint32_t doc) {
-      absl::StatusOr<DocumentStore::Info> info = store.GetInfo(doc);
-      if (!info.ok()) {
-        date_status.Update(info.status());
-        return std::string();
-      }
-      return std::move(info->date);
-    });
+    decisions.Add(c,
+                  [&](uint32_t doc) { return store.DateOr(doc, date_status); });
     return absl::OkStatus();
   }));
   NEARDUP_RETURN_IF_ERROR(date_status);

@@ -648,48 +648,54 @@ absl::StatusOr<size_t> VerifyComponent(
   return verified;
 }
 
-absl::Status VerifyBatch(const std::vector<Component>& batch, int threads,
-                         double threshold, uint64_t share_bytes,
-                         absl::FunctionRef<uint64_t(uint32_t)> set_bytes,
-                         ReadComponentSets read_sets,
-                         MakeComponentCluster make_cluster,
-                         ClusterSpill& clusters, LevelStats& stats,
-                         size_t& largest_component) {
-  std::vector<std::vector<Cluster>> found(batch.size());
-  std::vector<size_t> verified(batch.size(), 0);
-  std::vector<absl::Status> statuses(batch.size());
-  ParallelFor(batch.size(), threads, [&](size_t c) {
-    const Component& component = batch[c];
-    absl::StatusOr<size_t> pairs = VerifyComponent(
-        component, threshold, share_bytes,
-        [&](uint32_t i) { return set_bytes(component.texts[i]); },
-        [&](absl::Span<const uint32_t> indexes) {
-          return read_sets(component, indexes);
-        },
-        [&](absl::Span<const uint32_t> members,
-            absl::FunctionRef<double(size_t, size_t)> similarity)
-            -> absl::Status {
-          NEARDUP_ASSIGN_OR_RETURN(
-              found[c].emplace_back(),
-              make_cluster(component, members, similarity));
-          return absl::OkStatus();
-        });
-    if (pairs.ok()) {
-      verified[c] = *pairs;
-    } else {
-      statuses[c] = pairs.status();
+absl::Status VerifyComponents(const CandidateGraph& graph, uint64_t sort_bytes,
+                              uint64_t share_bytes, int threads,
+                              double threshold,
+                              absl::FunctionRef<uint64_t(uint32_t)> set_bytes,
+                              ReadComponentSets read_sets,
+                              MakeComponentCluster make_cluster,
+                              ClusterSpill& clusters, LevelStats& stats,
+                              ComponentStats& components) {
+  const auto verify_batch = [&](std::vector<Component>& batch) {
+    std::vector<std::vector<Cluster>> found(batch.size());
+    std::vector<size_t> verified(batch.size(), 0);
+    std::vector<absl::Status> statuses(batch.size());
+    ParallelFor(batch.size(), threads, [&](size_t c) {
+      const Component& component = batch[c];
+      absl::StatusOr<size_t> pairs = VerifyComponent(
+          component, threshold, share_bytes,
+          [&](uint32_t i) { return set_bytes(component.texts[i]); },
+          [&](absl::Span<const uint32_t> indexes) {
+            return read_sets(component, indexes);
+          },
+          [&](absl::Span<const uint32_t> members,
+              absl::FunctionRef<double(size_t, size_t)> similarity)
+              -> absl::Status {
+            NEARDUP_ASSIGN_OR_RETURN(
+                found[c].emplace_back(),
+                make_cluster(component, members, similarity));
+            return absl::OkStatus();
+          });
+      if (pairs.ok()) {
+        verified[c] = *pairs;
+      } else {
+        statuses[c] = pairs.status();
+      }
+    });
+    NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
+    components.count += batch.size();
+    for (size_t c = 0; c < batch.size(); ++c) {
+      stats.verified += verified[c];
+      components.largest = std::max(components.largest, batch[c].texts.size());
+      for (const Cluster& cluster : found[c]) {
+        NEARDUP_RETURN_IF_ERROR(clusters.Add(cluster));
+        ++stats.clusters;
+      }
     }
-  });
-  NEARDUP_RETURN_IF_ERROR(FirstError(statuses));
-  for (size_t c = 0; c < batch.size(); ++c) {
-    stats.verified += verified[c];
-    largest_component = std::max(largest_component, batch[c].texts.size());
-    for (const Cluster& cluster : found[c]) {
-      NEARDUP_RETURN_IF_ERROR(clusters.Add(cluster));
-      ++stats.clusters;
-    }
-  }
-  return absl::OkStatus();
+    return absl::OkStatus();
+  };
+  return graph.ForEachComponentBatch(sort_bytes, share_bytes, set_bytes,
+                                     verify_batch);
 }
 
 absl::Status FirstError(const std::vector<absl::Status>& statuses) {

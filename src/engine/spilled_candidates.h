@@ -238,28 +238,35 @@ absl::StatusOr<size_t> VerifyComponent(
     absl::FunctionRef<uint64_t(uint32_t)> set_bytes, ReadSets read_sets,
     EmitCluster emit);
 
-// VerifyBatch()
+// VerifyComponents()
 //
-// VerifyComponent() with `share_bytes` on each component of a batch from
-// ForEachComponentBatch(), on `threads` threads: `set_bytes(text)` sizes a
-// text's set, `read_sets(component, indexes)` reads those of a component;
+// Step 4 of the streaming scan for one level: the components of `graph`
+// (their pairs sorted by component in `sort_bytes`), in batches whose sets
+// take at most `share_bytes`, each verified and clustered by
+// VerifyComponent() with `share_bytes`, the components of a batch on
+// `threads` threads. `set_bytes(text)` sizes a text's set,
+// `read_sets(component, indexes)` reads those of a component;
 // `make_cluster(component, members, similarity)` describes a cluster (on
-// several threads at once). The clusters go to `clusters` in component
-// order; verified pairs and clusters are counted into `stats`, the most
-// texts in a component into `largest_component`.
+// several threads at once). The clusters go to `clusters`; verified pairs
+// and clusters are counted into `stats`, components into `components`.
 using ReadComponentSets =
     absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint64_t>>>(
         const Component&, absl::Span<const uint32_t>)>;
 using MakeComponentCluster = absl::FunctionRef<absl::StatusOr<Cluster>(
     const Component&, absl::Span<const uint32_t>,
     absl::FunctionRef<double(size_t, size_t)>)>;
-absl::Status VerifyBatch(const std::vector<Component>& batch, int threads,
-                         double threshold, uint64_t share_bytes,
-                         absl::FunctionRef<uint64_t(uint32_t)> set_bytes,
-                         ReadComponentSets read_sets,
-                         MakeComponentCluster make_cluster,
-                         ClusterSpill& clusters, LevelStats& stats,
-                         size_t& largest_component);
+struct ComponentStats {
+  size_t count = 0;    // components verified
+  size_t largest = 0;  // distinct texts in the largest
+};
+absl::Status VerifyComponents(const CandidateGraph& graph, uint64_t sort_bytes,
+                              uint64_t share_bytes, int threads,
+                              double threshold,
+                              absl::FunctionRef<uint64_t(uint32_t)> set_bytes,
+                              ReadComponentSets read_sets,
+                              MakeComponentCluster make_cluster,
+                              ClusterSpill& clusters, LevelStats& stats,
+                              ComponentStats& components);
 
 // FirstError()
 //

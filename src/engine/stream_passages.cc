@@ -324,37 +324,32 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
     return store.Bytes(passage) + sizeof(std::vector<uint64_t>) +
            sizeof(ShingleSet);
   };
-  const auto verify_batch = [&](std::vector<Component>& batch) {
-    spill.components += batch.size();
-    return VerifyBatch(
-        batch, options_.threads, threshold, share_bytes, set_bytes,
-        [&](const Component& component, absl::Span<const uint32_t> indexes)
-            -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
-          std::vector<std::vector<uint64_t>> sets;
-          for (const uint32_t i : indexes) {
-            NEARDUP_ASSIGN_OR_RETURN(sets.emplace_back(),
-                                     store.Read(component.texts[i]));
+  NEARDUP_RETURN_IF_ERROR(VerifyComponents(
+      graph, usable_ / 4, share_bytes, options_.threads, threshold, set_bytes,
+      [&](const Component& component, absl::Span<const uint32_t> indexes)
+          -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
+        std::vector<std::vector<uint64_t>> sets;
+        for (const uint32_t i : indexes) {
+          NEARDUP_ASSIGN_OR_RETURN(sets.emplace_back(),
+                                   store.Read(component.texts[i]));
+        }
+        return sets;
+      },
+      [&](const Component& component, absl::Span<const uint32_t> members,
+          absl::FunctionRef<double(size_t, size_t)> similarity) {
+        std::vector<uint32_t> texts;
+        for (const uint32_t m : members) {
+          texts.push_back(component.texts[m]);
+          const auto it = std::lower_bound(
+              repeated_.begin(), repeated_.end(), texts.back(),
+              [](const TextSpan& s, uint32_t t) { return s.first < t; });
+          if (it != repeated_.end() && it->first == texts.back()) {
+            clustered[static_cast<size_t>(it - repeated_.begin())] = 1;
           }
-          return sets;
-        },
-        [&](const Component& component, absl::Span<const uint32_t> members,
-            absl::FunctionRef<double(size_t, size_t)> similarity) {
-          std::vector<uint32_t> texts;
-          for (const uint32_t m : members) {
-            texts.push_back(component.texts[m]);
-            const auto it = std::lower_bound(
-                repeated_.begin(), repeated_.end(), texts.back(),
-                [](const TextSpan& s, uint32_t t) { return s.first < t; });
-            if (it != repeated_.end() && it->first == texts.back()) {
-              clustered[static_cast<size_t>(it - repeated_.begin())] = 1;
-            }
-          }
-          return MakeCluster(texts, documents, similarity);
-        },
-        clusters, level, spill.largest_component);
-  };
-  NEARDUP_RETURN_IF_ERROR(graph.ForEachComponentBatch(usable_ / 4, share_bytes,
-                                                      set_bytes, verify_batch));
+        }
+        return MakeCluster(texts, documents, similarity);
+      },
+      clusters, level, spill.components));
 
   // Repeated texts that joined no near duplicate, and boilerplate, in chunks
   // made on all threads.

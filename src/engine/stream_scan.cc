@@ -250,16 +250,9 @@ class StreamScanner {
     NEARDUP_RETURN_IF_ERROR(result_.clusters->ForEach(
         [&](const Cluster& c) { return overlaps.Add(c); }));
     absl::Status status;
-    NEARDUP_RETURN_IF_ERROR(
-        overlaps.Finish(passages_->eligible(), [&](uint32_t doc) {
-          absl::StatusOr<DocumentStore::Info> info =
-              result_.documents->GetInfo(doc);
-          if (!info.ok()) {
-            status.Update(info.status());
-            return std::string();
-          }
-          return std::move(info->date);
-        }));
+    NEARDUP_RETURN_IF_ERROR(overlaps.Finish(
+        passages_->eligible(),
+        [&](uint32_t doc) { return result_.documents->DateOr(doc, status); }));
     result_.scan.stats.overlaps = overlaps.size();
     result_.spill.scratch_bytes += overlaps.bytes();
     return status;
@@ -326,26 +319,21 @@ class StreamScanner {
     const auto set_bytes = [&](uint32_t group) {
       return 2 * uint64_t{items_[groups_.first_item[group]].normalized_length};
     };
-    const auto verify_batch = [&](std::vector<Component>& batch) {
-      result_.spill.components += batch.size();
-      return VerifyBatch(
-          batch, options_.threads, threshold, share_bytes, set_bytes,
-          [&](const Component& component, absl::Span<const uint32_t> indexes) {
-            return ShingleGroups(component.texts, indexes);
-          },
-          [&](const Component& component, absl::Span<const uint32_t> members,
-              absl::FunctionRef<double(size_t, size_t)> similarity) {
-            std::vector<uint32_t> cluster_groups;
-            for (const uint32_t m : members) {
-              cluster_groups.push_back(component.texts[m]);
-              clustered[component.texts[m]] = 1;
-            }
-            return MakeDocumentCluster(cluster_groups, similarity);
-          },
-          *result_.clusters, stats.document, result_.spill.largest_component);
-    };
-    NEARDUP_RETURN_IF_ERROR(graph.ForEachComponentBatch(
-        usable_ / 4, share_bytes, set_bytes, verify_batch));
+    NEARDUP_RETURN_IF_ERROR(VerifyComponents(
+        graph, usable_ / 4, share_bytes, options_.threads, threshold, set_bytes,
+        [&](const Component& component, absl::Span<const uint32_t> indexes) {
+          return ShingleGroups(component.texts, indexes);
+        },
+        [&](const Component& component, absl::Span<const uint32_t> members,
+            absl::FunctionRef<double(size_t, size_t)> similarity) {
+          std::vector<uint32_t> cluster_groups;
+          for (const uint32_t m : members) {
+            cluster_groups.push_back(component.texts[m]);
+            clustered[component.texts[m]] = 1;
+          }
+          return MakeDocumentCluster(cluster_groups, similarity);
+        },
+        *result_.clusters, stats.document, result_.spill.components));
     // Groups of identical documents that joined no other, in chunks.
     std::vector<uint32_t> identical;
     std::vector<absl::StatusOr<Cluster>> identical_clusters;

@@ -73,6 +73,7 @@
 #include "engine/cluster_spill.h"
 #include "engine/options.h"
 #include "engine/scan.h"
+#include "engine/spilled_candidates.h"
 #include "io/reader.h"
 #include "io/spill.h"
 
@@ -85,10 +86,9 @@ struct SpillOptions {
 
 struct SpillStats {
   size_t batches = 0;
-  size_t band_runs = 0;          // sorted runs of band keys written to disk
-  uint64_t scratch_bytes = 0;    // written to tmp_dir in all
-  size_t components = 0;         // groups of candidate pairs verified together
-  size_t largest_component = 0;  // distinct texts in the largest
+  size_t band_runs = 0;        // sorted runs of band keys written to disk
+  uint64_t scratch_bytes = 0;  // written to tmp_dir in all
+  ComponentStats components;   // candidate components verified
 };
 
 struct StreamScanResult {

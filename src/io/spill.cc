@@ -129,6 +129,15 @@ absl::StatusOr<DocumentStore::Info> DocumentStore::GetInfo(
   return info;
 }
 
+std::string DocumentStore::DateOr(uint32_t index, absl::Status& status) const {
+  absl::StatusOr<Info> info = GetInfo(index);
+  if (!info.ok()) {
+    status.Update(info.status());
+    return std::string();
+  }
+  return std::move(info->date);
+}
+
 absl::StatusOr<Document> DocumentStore::Get(uint32_t index) const {
   uint64_t lengths[4];
   uint64_t offset = offsets_.at(index);

@@ -225,6 +225,9 @@ class DocumentStore {
     std::string date;
   };
   absl::StatusOr<Info> GetInfo(uint32_t index) const;
+  // A document's date, for callbacks that cannot return an error: "" with
+  // the error recorded in `status` when it cannot be read.
+  std::string DateOr(uint32_t index, absl::Status& status) const;
   size_t size() const { return offsets_.size(); }
   uint64_t bytes() const { return file_->size(); }
 

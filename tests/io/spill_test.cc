@@ -134,6 +134,9 @@ TEST(DocumentStoreTest, GivesBackEachDocumentByPosition) {
   const DocumentStore::Info info = *store->GetInfo(251);
   EXPECT_EQ(info.text_bytes, 251u * 37);
   EXPECT_EQ(info.date, "1916-01-08");
+  absl::Status status;
+  EXPECT_EQ(store->DateOr(251, status), "1916-01-08");
+  EXPECT_TRUE(status.ok()) << status;
 }
 
 }  // namespace
