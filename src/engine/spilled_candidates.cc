@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <mutex>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -509,13 +510,13 @@ absl::StatusOr<size_t> VerifyComponent(
     absl::FunctionRef<uint64_t(uint32_t)> set_bytes, ReadSets read_sets,
     EmitCluster emit) {
   const uint32_t n = static_cast<uint32_t>(component.texts.size());
-  std::vector<uint32_t> all(n);
-  std::iota(all.begin(), all.end(), 0u);
   uint64_t total = 0;
   for (uint32_t i = 0; i < n; ++i) total += set_bytes(i);
   PairCursor cursor(component);
   std::vector<TextPair> block_pairs;
   if (total <= share_bytes) {
+    std::vector<uint32_t> all(n);
+    std::iota(all.begin(), all.end(), 0u);
     NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
                              read_sets(all));
     const std::vector<ShingleSet> spans(sets.begin(), sets.end());
@@ -537,8 +538,7 @@ absl::StatusOr<size_t> VerifyComponent(
   // that block or after it.
   const uint64_t half = share_bytes / 2;
   std::vector<SimilarPair> edges;
-  std::vector<uint32_t> others;
-  std::vector<uint32_t> chunk;
+  std::vector<uint32_t> block_texts, others, chunk;
   for (uint32_t begin = 0; begin < n;) {
     uint32_t end = begin;
     for (uint64_t bytes = 0;
@@ -551,9 +551,10 @@ absl::StatusOr<size_t> VerifyComponent(
       begin = end;
       continue;
     }
-    NEARDUP_ASSIGN_OR_RETURN(
-        const std::vector<std::vector<uint64_t>> block,
-        read_sets(absl::MakeConstSpan(all.data() + begin, end - begin)));
+    block_texts.resize(end - begin);
+    std::iota(block_texts.begin(), block_texts.end(), begin);
+    NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> block,
+                             read_sets(block_texts));
     const auto verify = [&](const TextPair& pair, ShingleSet other) {
       const double similarity =
           JaccardIfAtLeast(block[pair.first - begin], other, threshold);
@@ -596,16 +597,37 @@ absl::StatusOr<size_t> VerifyComponent(
 
   // Groups joined by verified pairs (each numbered by its smallest text),
   // clustered one by one: texts and edges ordered by group, edges within a
-  // group in candidate order.
-  DisjointSets groups(n);
+  // group in candidate order. Only texts with a verified pair take part, so
+  // this holds ~16 bytes per such text, not per text of the component
+  // (10^6 of them in the largest component of a GB of news).
+  std::vector<uint32_t> texts;  // with a verified pair, ascending
+  texts.reserve(2 * edges.size());
+  for (const SimilarPair& e : edges) {
+    texts.push_back(e.a);
+    texts.push_back(e.b);
+  }
+  std::sort(texts.begin(), texts.end());
+  texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+  texts.shrink_to_fit();
+  const auto local = [&](uint32_t text) {
+    return static_cast<uint32_t>(
+        std::lower_bound(texts.begin(), texts.end(), text) - texts.begin());
+  };
+  const uint32_t m = static_cast<uint32_t>(texts.size());
+  for (SimilarPair& e : edges) {
+    e.a = local(e.a);
+    e.b = local(e.b);
+  }
+  DisjointSets groups(m);
   for (const SimilarPair& e : edges) groups.Join(e.a, e.b);
-  std::vector<uint32_t> group(n);
-  for (uint32_t i = 0; i < n; ++i) group[i] = groups.Find(i);
-  std::vector<uint32_t> order = all;
+  std::vector<uint32_t> group(m);
+  for (uint32_t i = 0; i < m; ++i) group[i] = groups.Find(i);
+  std::vector<uint32_t> order(m);
+  std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(),
                    [&](uint32_t x, uint32_t y) { return group[x] < group[y]; });
-  std::vector<uint32_t> position(n);  // within its group
-  for (uint32_t i = 0; i < n; ++i) {
+  std::vector<uint32_t> position(m);  // within its group
+  for (uint32_t i = 0; i < m; ++i) {
     position[order[i]] = i == 0 || group[order[i]] != group[order[i - 1]]
                              ? 0
                              : position[order[i - 1]] + 1;
@@ -622,26 +644,24 @@ absl::StatusOr<size_t> VerifyComponent(
     edges[i].b = position[edges[i].b];
   }
   size_t first_edge = 0;
-  for (uint32_t begin = 0; begin < n;) {
+  std::vector<uint32_t> indexes;
+  for (uint32_t begin = 0; begin < m;) {
+    const uint32_t this_group = group[order[begin]];
     uint32_t end = begin + 1;
-    while (end < n && group[order[end]] == group[order[begin]]) ++end;
+    while (end < m && group[order[end]] == this_group) ++end;
     size_t last_edge = first_edge;
-    while (last_edge < edges.size() &&
-           edge_group[last_edge] == group[order[begin]]) {
+    while (last_edge < edges.size() && edge_group[last_edge] == this_group) {
       ++last_edge;
     }
-    if (last_edge > first_edge) {
-      const absl::Span<const uint32_t> indexes(order.data() + begin,
-                                               end - begin);
-      NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
-                               read_sets(indexes));
-      const std::vector<ShingleSet> spans(sets.begin(), sets.end());
-      NEARDUP_RETURN_IF_ERROR(
-          EmitClusters(indexes, spans,
-                       absl::MakeConstSpan(edges.data() + first_edge,
-                                           last_edge - first_edge),
-                       threshold, emit));
-    }
+    indexes.clear();
+    for (uint32_t i = begin; i < end; ++i) indexes.push_back(texts[order[i]]);
+    NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
+                             read_sets(indexes));
+    const std::vector<ShingleSet> spans(sets.begin(), sets.end());
+    NEARDUP_RETURN_IF_ERROR(EmitClusters(
+        indexes, spans,
+        absl::MakeConstSpan(edges.data() + first_edge, last_edge - first_edge),
+        threshold, emit));
     first_edge = last_edge;
     begin = end;
   }
@@ -656,8 +676,11 @@ absl::Status VerifyComponents(const CandidateGraph& graph, uint64_t sort_bytes,
                               MakeComponentCluster make_cluster,
                               ClusterSpill& clusters, LevelStats& stats,
                               ComponentStats& components) {
+  // Clusters go to the spill as they are found, not when their batch ends:
+  // the largest component of a GB of news holds ~10^6 clusters. The order
+  // of Add() calls does not change the report (ClusterSpill sorts them).
+  std::mutex adding;
   const auto verify_batch = [&](std::vector<Component>& batch) {
-    std::vector<std::vector<Cluster>> found(batch.size());
     std::vector<size_t> verified(batch.size(), 0);
     std::vector<absl::Status> statuses(batch.size());
     ParallelFor(batch.size(), threads, [&](size_t c) {
@@ -672,8 +695,11 @@ absl::Status VerifyComponents(const CandidateGraph& graph, uint64_t sort_bytes,
               absl::FunctionRef<double(size_t, size_t)> similarity)
               -> absl::Status {
             NEARDUP_ASSIGN_OR_RETURN(
-                found[c].emplace_back(),
+                const Cluster cluster,
                 make_cluster(component, members, similarity));
+            const std::lock_guard<std::mutex> lock(adding);
+            NEARDUP_RETURN_IF_ERROR(clusters.Add(cluster));
+            ++stats.clusters;
             return absl::OkStatus();
           });
       if (pairs.ok()) {
@@ -687,10 +713,6 @@ absl::Status VerifyComponents(const CandidateGraph& graph, uint64_t sort_bytes,
     for (size_t c = 0; c < batch.size(); ++c) {
       stats.verified += verified[c];
       components.largest = std::max(components.largest, batch[c].texts.size());
-      for (const Cluster& cluster : found[c]) {
-        NEARDUP_RETURN_IF_ERROR(clusters.Add(cluster));
-        ++stats.clusters;
-      }
     }
     return absl::OkStatus();
   };

@@ -247,7 +247,8 @@ absl::StatusOr<size_t> VerifyComponent(
 // `threads` threads. `set_bytes(text)` sizes a text's set,
 // `read_sets(component, indexes)` reads those of a component;
 // `make_cluster(component, members, similarity)` describes a cluster (on
-// several threads at once). The clusters go to `clusters`; verified pairs
+// several threads at once). Each cluster goes to `clusters` as it is
+// found (Add() calls serialized, in no fixed order); verified pairs
 // and clusters are counted into `stats`, components into `components`.
 using ReadComponentSets =
     absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint64_t>>>(
