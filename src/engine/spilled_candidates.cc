@@ -337,7 +337,7 @@ absl::Status CandidateGraph::ForEachComponentBatch(
         a = IndexOf(c.texts, a);
         b = IndexOf(c.texts, b);
       }
-      cost = pairs.size() * sizeof(TextPair);
+      cost = pairs.capacity() * sizeof(TextPair);  // as held
       c.pairs = std::move(pairs);
       pairs = {};
     }

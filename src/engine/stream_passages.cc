@@ -13,23 +13,32 @@
 
 namespace neardup {
 
-// The shingle sets of the passages in candidate pairs, on disk.
+// The shingle sets of the passages in candidate pairs, on disk, in rank
+// order. In memory, 4 bytes per set (its size) and 8 per 64 sets (where the
+// first of them starts): a GB of news has ~10^7 passages in candidate pairs.
 template <typename Value>
 struct PassageSpill<Value>::ShingleStore {
+  static constexpr size_t kBlock = 64;
   const CandidateGraph* graph;
-  // The set of the passage of rank i: [offsets[i], offsets[i + 1]).
-  std::vector<uint64_t> offsets;
+  std::vector<uint32_t> sizes;          // shingles, by rank
+  std::vector<uint64_t> block_offsets;  // of rank kBlock * i, in shingles
+  uint64_t shingles = 0;                // in the file
   std::unique_ptr<SpillFile> file;
 
+  void Append(size_t size) {
+    if (sizes.size() % kBlock == 0) block_offsets.push_back(shingles);
+    sizes.push_back(static_cast<uint32_t>(size));
+    shingles += size;
+  }
   uint64_t Bytes(uint32_t passage) const {
-    const size_t i = graph->Rank(passage);
-    return (offsets[i + 1] - offsets[i]) * sizeof(uint64_t);
+    return uint64_t{sizes[graph->Rank(passage)]} * sizeof(uint64_t);
   }
   absl::StatusOr<std::vector<uint64_t>> Read(uint32_t passage) const {
-    const size_t i = graph->Rank(passage);
-    std::vector<uint64_t> set(offsets[i + 1] - offsets[i]);
-    NEARDUP_RETURN_IF_ERROR(file->ReadAt(offsets[i] * sizeof(uint64_t),
-                                         set.data(),
+    const size_t rank = graph->Rank(passage);
+    uint64_t offset = block_offsets[rank / kBlock];
+    for (size_t i = rank - rank % kBlock; i < rank; ++i) offset += sizes[i];
+    std::vector<uint64_t> set(sizes[rank]);
+    NEARDUP_RETURN_IF_ERROR(file->ReadAt(offset * sizeof(uint64_t), set.data(),
                                          set.size() * sizeof(uint64_t)));
     return set;
   }
@@ -113,6 +122,10 @@ absl::Status PassageSpill<Value>::Group(ScanStats& stats) {
   size_t run_documents = 0;
   bool run_eligible = false;
   absl::Status status;
+  // The repeated texts' spans wait on disk until their number is known, so
+  // that repeated_ is allocated once, at its size.
+  NEARDUP_ASSIGN_OR_RETURN(std::unique_ptr<SpillFile> spans,
+                           SpillFile::Create(spill_.tmp_dir));
   const auto flush = [&] {
     if (run.empty() || !status.ok()) return;
     const bool boilerplate = run_documents >= options_.boilerplate_min_docs;
@@ -122,10 +135,16 @@ absl::Status PassageSpill<Value>::Group(ScanStats& stats) {
       ++stats.passage.distinct;
       if (run.size() == 1) return;
     }
-    TextSpan span{run[0], static_cast<uint32_t>(run.size()),
-                  members_->size() / sizeof(uint32_t), run_documents};
+    const TextSpan span{
+        run[0], static_cast<uint32_t>(run.size()),
+        static_cast<uint32_t>(members_->size() / sizeof(uint32_t))};
     status = members_->Append(run.data(), run.size() * sizeof(uint32_t));
-    (boilerplate ? boilerplate_ : repeated_).push_back(span);
+    if (!status.ok()) return;
+    if (boilerplate) {
+      boilerplate_.push_back(Boilerplate{span, run_documents});
+    } else {
+      status = spans->Append(&span, sizeof(span));
+    }
   };
   TextEntry current{0, 0, 0, 0, 0};
   uint32_t last_document = 0;
@@ -145,11 +164,17 @@ absl::Status PassageSpill<Value>::Group(ScanStats& stats) {
   NEARDUP_RETURN_IF_ERROR(status);
   texts_.reset();
   NEARDUP_RETURN_IF_ERROR(members_->Flush());
-  const auto by_first = [](const TextSpan& x, const TextSpan& y) {
-    return x.first < y.first;
-  };
-  std::sort(repeated_.begin(), repeated_.end(), by_first);
-  std::sort(boilerplate_.begin(), boilerplate_.end(), by_first);
+  NEARDUP_RETURN_IF_ERROR(spans->Flush());
+  repeated_.resize(spans->size() / sizeof(TextSpan));
+  NEARDUP_RETURN_IF_ERROR(
+      spans->ReadAt(0, repeated_.data(), repeated_.size() * sizeof(TextSpan)));
+  std::sort(
+      repeated_.begin(), repeated_.end(),
+      [](const TextSpan& x, const TextSpan& y) { return x.first < y.first; });
+  std::sort(boilerplate_.begin(), boilerplate_.end(),
+            [](const Boilerplate& x, const Boilerplate& y) {
+              return x.span.first < y.span.first;
+            });
   stats.boilerplate_clusters = boilerplate_.size();
   return absl::OkStatus();
 }
@@ -187,8 +212,8 @@ PassageSpill<Value>::StoreShingles(const CandidateGraph& graph,
   ShingleStore store;
   store.graph = &graph;
   NEARDUP_ASSIGN_OR_RETURN(store.file, SpillFile::Create(spill_.tmp_dir));
-  store.offsets.reserve(size_t{graph.texts()} + 1);
-  store.offsets.push_back(0);
+  store.sizes.reserve(graph.texts());
+  store.block_offsets.reserve(graph.texts() / ShingleStore::kBlock + 1);
   // Chunks of documents, fingerprinted in parallel; within a chunk, the
   // passages of document d are passages[first[d] ... first[d + 1]).
   const uint32_t num_passages = first_passage_.back();
@@ -232,7 +257,7 @@ PassageSpill<Value>::StoreShingles(const CandidateGraph& graph,
       for (const std::vector<uint64_t>& set : document_sets) {
         NEARDUP_RETURN_IF_ERROR(
             store.file->Append(set.data(), set.size() * sizeof(uint64_t)));
-        store.offsets.push_back(store.offsets.back() + set.size());
+        store.Append(set.size());
       }
     }
   }
@@ -242,15 +267,21 @@ PassageSpill<Value>::StoreShingles(const CandidateGraph& graph,
 
 template <typename Value>
 absl::StatusOr<std::vector<uint32_t>> PassageSpill<Value>::MembersOf(
-    const std::vector<TextSpan>& spans, uint32_t text) const {
+    absl::Span<const TextSpan> spans, uint32_t text) const {
   const auto it = std::lower_bound(
       spans.begin(), spans.end(), text,
       [](const TextSpan& s, uint32_t t) { return s.first < t; });
   if (it == spans.end() || it->first != text) return std::vector{text};
-  std::vector<uint32_t> members(it->count);
-  NEARDUP_RETURN_IF_ERROR(members_->ReadAt(it->offset * sizeof(uint32_t),
-                                           members.data(),
-                                           members.size() * sizeof(uint32_t)));
+  return Members(*it);
+}
+
+template <typename Value>
+absl::StatusOr<std::vector<uint32_t>> PassageSpill<Value>::Members(
+    const TextSpan& span) const {
+  std::vector<uint32_t> members(span.count);
+  NEARDUP_RETURN_IF_ERROR(
+      members_->ReadAt(uint64_t{span.offset} * sizeof(uint32_t), members.data(),
+                       members.size() * sizeof(uint32_t)));
   return members;
 }
 
@@ -314,7 +345,7 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
                            StoreShingles(graph, documents));
   spill.scratch_bytes += store.file->size();
 
-  std::vector<uint8_t> clustered(repeated_.size(), 0);
+  std::vector<uint64_t> clustered((repeated_.size() + 63) / 64, 0);  // bits
   const double threshold = options_.passage.threshold;
   // Components in batches whose shingle sets fit in a quarter of the budget
   // (a larger one alone, verified in pieces of that size), their pairs
@@ -344,37 +375,46 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
               repeated_.begin(), repeated_.end(), texts.back(),
               [](const TextSpan& s, uint32_t t) { return s.first < t; });
           if (it != repeated_.end() && it->first == texts.back()) {
-            clustered[static_cast<size_t>(it - repeated_.begin())] = 1;
+            const size_t r = static_cast<size_t>(it - repeated_.begin());
+            clustered[r / 64] |= uint64_t{1} << (r % 64);
           }
         }
         return MakeCluster(texts, documents, similarity);
       },
       clusters, level, spill.components));
 
-  // Repeated texts that joined no near duplicate, and boilerplate, in chunks
-  // made on all threads.
-  std::vector<uint32_t> identical;
-  for (uint32_t r = 0; r < repeated_.size(); ++r) {
-    if (!clustered[r]) identical.push_back(r);
-  }
-  const size_t count = identical.size() + boilerplate_.size();
+  // Repeated texts that joined no near duplicate, then boilerplate, in
+  // chunks made on all threads.
+  constexpr size_t kChunk = 4096;
+  std::vector<const TextSpan*> lone;  // the chunk's repeated texts
   std::vector<absl::StatusOr<Cluster>> chunk;
-  for (size_t begin = 0; begin < count; begin += chunk.size()) {
-    chunk.clear();
-    chunk.resize(std::min<size_t>(4096, count - begin));
+  size_t next_repeated = 0, next_boilerplate = 0;
+  while (next_repeated < repeated_.size() ||
+         next_boilerplate < boilerplate_.size()) {
+    lone.clear();
+    for (; next_repeated < repeated_.size() && lone.size() < kChunk;
+         ++next_repeated) {
+      if (!((clustered[next_repeated / 64] >> (next_repeated % 64)) & 1)) {
+        lone.push_back(&repeated_[next_repeated]);
+      }
+    }
+    const size_t first_boilerplate = next_boilerplate;
+    if (next_repeated == repeated_.size()) {
+      next_boilerplate = std::min(boilerplate_.size(),
+                                  next_boilerplate + kChunk - lone.size());
+    }
+    chunk.assign(lone.size() + (next_boilerplate - first_boilerplate),
+                 absl::StatusOr<Cluster>());
     ParallelFor(chunk.size(), options_.threads, [&](size_t c) {
-      const size_t i = begin + c;
-      if (i < identical.size()) {
-        const uint32_t text = repeated_[identical[i]].first;
-        chunk[c] = MakeCluster(absl::MakeConstSpan(&text, 1), documents,
-                               [](size_t, size_t) { return 1.0; });
+      if (c < lone.size()) {
+        chunk[c] = MakeCluster(absl::MakeConstSpan(&lone[c]->first, 1),
+                               documents, [](size_t, size_t) { return 1.0; });
         return;
       }
-      const TextSpan& span = boilerplate_[i - identical.size()];
+      const Boilerplate& b = boilerplate_[first_boilerplate + c - lone.size()];
       std::vector<Member> members;
       std::string date;
-      absl::StatusOr<std::vector<uint32_t>> passages =
-          MembersOf(boilerplate_, span.first);
+      absl::StatusOr<std::vector<uint32_t>> passages = Members(b.span);
       for (size_t m = 0; passages.ok() && m < passages->size(); ++m) {
         absl::StatusOr<Member> member =
             MakeMember((*passages)[m], documents, date);
@@ -385,13 +425,13 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
         members.push_back(*member);
       }
       chunk[c] = passages.ok() ? absl::StatusOr<Cluster>(BoilerplateCluster(
-                                     std::move(members), span.documents))
+                                     std::move(members), b.documents))
                                : passages.status();
     });
     for (size_t c = 0; c < chunk.size(); ++c) {
       NEARDUP_RETURN_IF_ERROR(chunk[c].status());
       NEARDUP_RETURN_IF_ERROR(clusters.Add(*chunk[c]));
-      if (begin + c < identical.size()) ++level.clusters;
+      if (c < lone.size()) ++level.clusters;
     }
   }
   return absl::OkStatus();

@@ -101,7 +101,10 @@ class PassageSpill {
   struct TextSpan {   // the passages of one repeated or boilerplate text
     uint32_t first;   // its first passage (the representative)
     uint32_t count;   // passages
-    uint64_t offset;  // of the first in members_, in passages
+    uint32_t offset;  // of the first in members_, in passages
+  };
+  struct Boilerplate {
+    TextSpan span;
     size_t documents;
   };
   struct ShingleStore;
@@ -114,8 +117,11 @@ class PassageSpill {
                                             SpillStats& spill);
   absl::StatusOr<ShingleStore> StoreShingles(
       const CandidateGraph& graph, const DocumentStore& documents) const;
+  // The passages of `text`: of its span in `spans` (by first passage), or
+  // `text` alone.
   absl::StatusOr<std::vector<uint32_t>> MembersOf(
-      const std::vector<TextSpan>& spans, uint32_t text) const;
+      absl::Span<const TextSpan> spans, uint32_t text) const;
+  absl::StatusOr<std::vector<uint32_t>> Members(const TextSpan& span) const;
   // The cluster of the passages of `texts` (representatives, ascending);
   // text_similarity(x, y) for two indexes into `texts`.
   absl::StatusOr<Cluster> MakeCluster(
@@ -143,8 +149,10 @@ class PassageSpill {
   std::vector<uint32_t> first_passage_;   // per document, then the total
   std::vector<uint32_t> eligible_;        // per document
   std::vector<uint64_t> representative_;  // a bit per passage
-  std::vector<TextSpan> repeated_;        // by first passage
-  std::vector<TextSpan> boilerplate_;
+  // By first passage. 12 bytes per repeated text (10^6 in a GB of news)
+  // is the most this level holds per text.
+  std::vector<TextSpan> repeated_;
+  std::vector<Boilerplate> boilerplate_;  // by first passage
   size_t short_passages_ = 0;
 };
 
