@@ -1,6 +1,7 @@
 #include "engine/stream_passages.h"
 
 #include <algorithm>
+#include <atomic>
 #include <string>
 #include <utility>
 
@@ -345,7 +346,8 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
                            StoreShingles(graph, documents));
   spill.scratch_bytes += store.file->size();
 
-  std::vector<uint64_t> clustered((repeated_.size() + 63) / 64, 0);  // bits
+  // A bit per repeated text that joined a cluster, set from several threads.
+  std::vector<std::atomic<uint64_t>> clustered((repeated_.size() + 63) / 64);
   const double threshold = options_.passage.threshold;
   // Components in batches whose shingle sets fit in a quarter of the budget
   // (a larger one alone, verified in pieces of that size), their pairs
@@ -376,7 +378,8 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
               [](const TextSpan& s, uint32_t t) { return s.first < t; });
           if (it != repeated_.end() && it->first == texts.back()) {
             const size_t r = static_cast<size_t>(it - repeated_.begin());
-            clustered[r / 64] |= uint64_t{1} << (r % 64);
+            clustered[r / 64].fetch_or(uint64_t{1} << (r % 64),
+                                       std::memory_order_relaxed);
           }
         }
         return MakeCluster(texts, documents, similarity);
@@ -385,6 +388,9 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
 
   // Repeated texts that joined no near duplicate, then boilerplate, in
   // chunks made on all threads.
+  const auto joined = [&](size_t r) {
+    return (clustered[r / 64].load(std::memory_order_relaxed) >> (r % 64)) & 1;
+  };
   constexpr size_t kChunk = 4096;
   std::vector<const TextSpan*> lone;  // the chunk's repeated texts
   std::vector<absl::StatusOr<Cluster>> chunk;
@@ -394,7 +400,7 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
     lone.clear();
     for (; next_repeated < repeated_.size() && lone.size() < kChunk;
          ++next_repeated) {
-      if (!((clustered[next_repeated / 64] >> (next_repeated % 64)) & 1)) {
+      if (!joined(next_repeated)) {
         lone.push_back(&repeated_[next_repeated]);
       }
     }
