@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <mutex>
 
 #if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
@@ -102,9 +104,12 @@ struct BandEntry {
 // full check keeps. It reads 1/4 (32-bit) or 1/8 (64-bit) of the memory of
 // the full check, whose cost is a cache miss per bucket pair (10^8 of them
 // on a season of OCR'd front pages, most of them dropped).
+// Left uninitialized until the threads write it: zeroing 10^8 bytes first
+// would fault in every page on one thread.
 template <typename Value>
-std::vector<uint8_t> LowBytes(absl::Span<const Value> signatures, int threads) {
-  std::vector<uint8_t> low(signatures.size());
+std::unique_ptr<uint8_t[]> LowBytes(absl::Span<const Value> signatures,
+                                    int threads) {
+  auto low = std::make_unique_for_overwrite<uint8_t[]>(signatures.size());
   constexpr size_t kChunk = size_t{1} << 16;
   ParallelFor(
       (signatures.size() + kChunk - 1) / kChunk, threads, [&](size_t chunk) {
@@ -152,13 +157,33 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
   const size_t rows = static_cast<size_t>(params.rows);
   const size_t n = signatures.size() / k;
   const size_t needed = AgreementNeeded(options.min_estimate, num_perm);
-  const std::vector<uint8_t> low = needed > 0
-                                       ? LowBytes(signatures, options.threads)
-                                       : std::vector<uint8_t>();
+  const std::unique_ptr<uint8_t[]> low =
+      needed > 0 ? LowBytes(signatures, options.threads) : nullptr;
   std::vector<BandResult> bands(static_cast<size_t>(params.bands));
+  // A band's buffers (~40 bytes per item), handed on to the next band that
+  // starts on any thread: fresh memory costs a page fault per 4 KB, more
+  // than sorting it (a season of OCR'd sentences: 31 bands of 10^6 items).
+  struct BandBuffers {
+    std::vector<BandEntry> entries, scratch;
+    std::vector<uint32_t> shared, bucket_ends;
+  };
+  std::mutex pool_mutex;
+  std::vector<std::unique_ptr<BandBuffers>> pool;
   // Bands are independent: each sorts its own keys on its own thread.
   ParallelFor(bands.size(), options.threads, [&](size_t band) {
-    std::vector<BandEntry> entries(n), scratch;
+    std::unique_ptr<BandBuffers> buffers;
+    {
+      const std::lock_guard<std::mutex> lock(pool_mutex);
+      if (!pool.empty()) {
+        buffers = std::move(pool.back());
+        pool.pop_back();
+      }
+    }
+    if (buffers == nullptr) buffers = std::make_unique<BandBuffers>();
+    auto& [entries, scratch, shared, bucket_ends] = *buffers;
+    entries.resize(n);
+    shared.clear();
+    bucket_ends.clear();
     const size_t offset = band * rows;
     for (size_t item = 0; item < n; ++item) {
       entries[item] = BandEntry{BandKey(signatures.data() + item * k + offset,
@@ -191,8 +216,8 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
       ++result.bucket_pairs;
       if (needed == 0) {
         result.pairs.emplace_back(a, b);
-      } else if (!LowBytesAgreeAtLeast(low.data() + size_t{a} * k,
-                                       low.data() + size_t{b} * k, k, needed)) {
+      } else if (!LowBytesAgreeAtLeast(low.get() + size_t{a} * k,
+                                       low.get() + size_t{b} * k, k, needed)) {
         ++result.pruned;
       } else {
         for (const uint32_t item : {a, b}) {
@@ -208,7 +233,6 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
     };
     // Items of the buckets shared by two or more (most are singletons), and
     // where each such bucket ends.
-    std::vector<uint32_t> shared, bucket_ends;
     for (size_t begin = 0; begin < n;) {
       size_t end = begin + 1;
       while (end < n && entries[end].key == entries[begin].key) ++end;
@@ -218,7 +242,6 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
       }
       begin = end;
     }
-    entries = {};
     // Each item's filter bytes are fetched from memory once per band (a
     // cache miss: 10^6 items, in key order); fetching them a few buckets
     // ahead overlaps the misses with the comparisons.
@@ -226,11 +249,11 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
     size_t prefetched = 0;
     size_t bucket_begin = 0;
     for (const uint32_t bucket_end : bucket_ends) {
-      if (!low.empty()) {
+      if (low != nullptr) {
         for (const size_t until =
                  std::min<size_t>(shared.size(), bucket_end + kPrefetchAhead);
              prefetched < until; ++prefetched) {
-          const uint8_t* ahead = low.data() + size_t{shared[prefetched]} * k;
+          const uint8_t* ahead = low.get() + size_t{shared[prefetched]} * k;
           for (size_t line = 0; line < k; line += 64) {
             __builtin_prefetch(ahead + line);
           }
@@ -244,7 +267,10 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
       bucket_begin = bucket_end;
     }
     check_passed();
+    const std::lock_guard<std::mutex> lock(pool_mutex);
+    pool.push_back(std::move(buffers));
   });
+  pool.clear();
   // The bands' pairs, sorted and unique: placed by their first item with a
   // counting sort (linear; std::sort of 10^7 pairs took most of a second),
   // then each item's few partners sorted.
