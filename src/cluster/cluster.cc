@@ -28,20 +28,44 @@ std::vector<SimilarPair> VerifyCandidates(
 std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
     absl::Span<const ShingleSet> sets, absl::Span<const SimilarPair> edges,
     double threshold) {
+  return ClusterWithoutChaining(
+      sets.size(), edges, threshold, [&](uint32_t x, uint32_t y) {
+        return JaccardIfAtLeast(sets[x], sets[y], threshold);
+      });
+}
+
+std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
+    size_t n, absl::Span<const SimilarPair> edges, double threshold,
+    absl::FunctionRef<double(uint32_t, uint32_t)> similarity) {
   struct Neighbour {
     uint32_t item;
     double similarity;
   };
-  const size_t n = sets.size();
-  std::vector<std::vector<Neighbour>> adjacency(n);
+  // Each item's neighbours at [first[i], first[i + 1]) of `neighbours`.
+  std::vector<size_t> first(n + 1, 0);
   std::vector<double> strength(n, 0.0);
   for (const SimilarPair& e : edges) {
-    adjacency[e.a].push_back({e.b, e.similarity});
-    adjacency[e.b].push_back({e.a, e.similarity});
+    ++first[e.a + 1];
+    ++first[e.b + 1];
     strength[e.a] += e.similarity;
     strength[e.b] += e.similarity;
   }
-  for (std::vector<Neighbour>& list : adjacency) {
+  for (size_t i = 0; i < n; ++i) first[i + 1] += first[i];
+  std::vector<Neighbour> neighbours(first[n]);
+  {
+    std::vector<size_t> next(first.begin(), first.end() - 1);
+    for (const SimilarPair& e : edges) {
+      neighbours[next[e.a]++] = {e.b, e.similarity};
+      neighbours[next[e.b]++] = {e.a, e.similarity};
+    }
+  }
+  const auto adjacency = [&](uint32_t i) {
+    return absl::MakeSpan(neighbours.data() + first[i],
+                          first[i + 1] - first[i]);
+  };
+  const auto degree = [&](uint32_t i) { return first[i + 1] - first[i]; };
+  for (uint32_t i = 0; i < n; ++i) {
+    const absl::Span<Neighbour> list = adjacency(i);
     std::sort(
         list.begin(), list.end(), [](const Neighbour& x, const Neighbour& y) {
           return x.similarity != y.similarity ? x.similarity > y.similarity
@@ -50,15 +74,14 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
   }
   std::vector<uint32_t> order;
   for (uint32_t i = 0; i < n; ++i) {
-    if (!adjacency[i].empty()) order.push_back(i);
+    if (degree(i) > 0) order.push_back(i);
   }
   std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-    if (adjacency[x].size() != adjacency[y].size()) {
-      return adjacency[x].size() > adjacency[y].size();
-    }
+    if (degree(x) != degree(y)) return degree(x) > degree(y);
     if (strength[x] != strength[y]) return strength[x] > strength[y];
     return x < y;
   });
+  strength = {};
 
   constexpr int32_t kNone = -1;
   std::vector<int32_t> assigned(n, kNone);
@@ -66,17 +89,14 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
   auto similar_to_all = [&](uint32_t item, const std::vector<uint32_t>& members,
                             uint32_t known_similar) {
     for (const uint32_t m : members) {
-      if (m != known_similar &&
-          JaccardIfAtLeast(sets[item], sets[m], threshold) < threshold) {
-        return false;
-      }
+      if (m != known_similar && similarity(item, m) < threshold) return false;
     }
     return true;
   };
   for (const uint32_t seed : order) {
     if (assigned[seed] != kNone) continue;
     std::vector<uint32_t> members = {seed};
-    for (const Neighbour& nb : adjacency[seed]) {
+    for (const Neighbour& nb : adjacency(seed)) {
       if (assigned[nb.item] == kNone &&
           similar_to_all(nb.item, members, seed)) {
         members.push_back(nb.item);
@@ -88,7 +108,7 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
       clusters.push_back(std::move(members));
       continue;
     }
-    for (const Neighbour& nb : adjacency[seed]) {
+    for (const Neighbour& nb : adjacency(seed)) {
       const int32_t id = assigned[nb.item];
       if (id != kNone && similar_to_all(seed, clusters[id], nb.item)) {
         assigned[seed] = id;

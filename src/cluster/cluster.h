@@ -34,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
 
 namespace neardup {
@@ -66,6 +67,15 @@ std::vector<SimilarPair> VerifyCandidates(
 std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
     absl::Span<const ShingleSet> sets, absl::Span<const SimilarPair> edges,
     double threshold);
+
+// The same clusters for `n` items whose sets the caller reads on demand
+// (engine/spilled_candidates.h, for a group of texts larger than memory):
+// `similarity(x, y)` is JaccardIfAtLeast() of items x and y (the exact
+// Jaccard when it is >= `threshold`, anything below it otherwise). Memory:
+// ~40 bytes per edge and 20 per item.
+std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
+    size_t n, absl::Span<const SimilarPair> edges, double threshold,
+    absl::FunctionRef<double(uint32_t, uint32_t)> similarity);
 
 }  // namespace neardup
 

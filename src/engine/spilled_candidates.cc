@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <deque>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -484,23 +485,120 @@ class PairCursor {
   uint64_t next_ = 0;  // pairs read into buffer_ so far
 };
 
-// The clusters of the texts `indexes` (ascending; their sets `spans`)
-// joined by `edges` (between positions in `indexes`, in candidate order),
-// passed to `emit` as indexes.
+// JaccardIfAtLeast() of two texts, by position in a list of texts.
+using TextSimilarity = absl::FunctionRef<double(uint32_t, uint32_t, double)>;
+
+// The clusters of the texts `indexes` (ascending) joined by `edges`
+// (between positions in `indexes`, in candidate order), passed to `emit`
+// as indexes.
 absl::Status EmitClusters(absl::Span<const uint32_t> indexes,
-                          absl::Span<const ShingleSet> spans,
                           absl::Span<const SimilarPair> edges, double threshold,
-                          EmitCluster emit) {
+                          TextSimilarity similarity, EmitCluster emit) {
   std::vector<uint32_t> members;
-  for (const std::vector<uint32_t>& cluster :
-       ClusterWithoutChaining(spans, edges, threshold)) {
+  for (const std::vector<uint32_t>&cluster : ClusterWithoutChaining(
+           indexes.size(), edges, threshold, [&](uint32_t x, uint32_t y) {
+             return similarity(x, y, threshold);
+           })) {
     members.clear();
     for (const uint32_t m : cluster) members.push_back(indexes[m]);
     NEARDUP_RETURN_IF_ERROR(emit(members, [&](size_t x, size_t y) {
-      return Jaccard(spans[cluster[x]], spans[cluster[y]]);
+      return similarity(cluster[x], cluster[y], 0.0);  // Jaccard()
     }));
   }
   return absl::OkStatus();
+}
+
+// The sets of a group of texts larger than its share, read one at a time as
+// the clustering asks for them and kept while they fit in `budget_bytes`,
+// the first read dropped first. The first error of reading is kept in
+// status(); a similarity asked for after it is 0.
+class SetCache {
+ public:
+  SetCache(absl::Span<const uint32_t> texts, uint64_t budget_bytes,
+           absl::FunctionRef<uint64_t(uint32_t)> set_bytes, ReadSets read_sets)
+      : texts_(texts),
+        budget_(budget_bytes),
+        set_bytes_(set_bytes),
+        read_sets_(read_sets),
+        sets_(texts.size()),
+        held_(texts.size(), false) {}
+
+  // JaccardIfAtLeast() of the sets of texts[x] and texts[y].
+  double Similarity(uint32_t x, uint32_t y, double threshold) {
+    if (!Hold(x, x) || !Hold(y, x)) return 0.0;
+    return JaccardIfAtLeast(sets_[x], sets_[y], threshold);
+  }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  // Reads the set of texts[i] unless held, dropping others but `keep`.
+  bool Hold(uint32_t i, uint32_t keep) {
+    if (!status_.ok()) return false;
+    if (held_[i]) return true;
+    const uint64_t bytes = set_bytes_(texts_[i]);
+    for (size_t tries = order_.size(); bytes_ + bytes > budget_ && tries > 0;
+         --tries) {
+      const uint32_t oldest = order_.front();
+      order_.pop_front();
+      if (oldest == keep) {
+        order_.push_back(oldest);
+        continue;
+      }
+      bytes_ -= set_bytes_(texts_[oldest]);
+      sets_[oldest] = std::vector<uint64_t>();
+      held_[oldest] = false;
+    }
+    absl::StatusOr<std::vector<std::vector<uint64_t>>> read =
+        read_sets_(absl::MakeConstSpan(&texts_[i], 1));
+    if (!read.ok()) {
+      status_ = read.status();
+      return false;
+    }
+    sets_[i] = std::move(read->front());
+    held_[i] = true;
+    order_.push_back(i);
+    bytes_ += bytes;
+    return true;
+  }
+
+  const absl::Span<const uint32_t> texts_;
+  const uint64_t budget_;
+  const absl::FunctionRef<uint64_t(uint32_t)> set_bytes_;
+  const ReadSets read_sets_;
+  std::vector<std::vector<uint64_t>> sets_;
+  std::vector<bool> held_;
+  std::deque<uint32_t> order_;  // held, in the order read
+  uint64_t bytes_ = 0;          // held
+  absl::Status status_;
+};
+
+// EmitClusters() for a group of texts (`indexes`) whose sets are read at
+// once if they fit in `share_bytes`, or else through a SetCache within it.
+absl::Status ClusterGroup(absl::Span<const uint32_t> indexes,
+                          absl::Span<const SimilarPair> edges, double threshold,
+                          uint64_t share_bytes,
+                          absl::FunctionRef<uint64_t(uint32_t)> set_bytes,
+                          ReadSets read_sets, EmitCluster emit) {
+  uint64_t total = 0;
+  for (const uint32_t i : indexes) total += set_bytes(i);
+  if (total > share_bytes) {
+    SetCache cache(indexes, share_bytes, set_bytes, read_sets);
+    const absl::Status status = EmitClusters(
+        indexes, edges, threshold,
+        [&](uint32_t x, uint32_t y, double at_least) {
+          return cache.Similarity(x, y, at_least);
+        },
+        emit);
+    return cache.status().ok() ? status : cache.status();
+  }
+  NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
+                           read_sets(indexes));
+  return EmitClusters(
+      indexes, edges, threshold,
+      [&](uint32_t x, uint32_t y, double at_least) {
+        return JaccardIfAtLeast(sets[x], sets[y], at_least);
+      },
+      emit);
 }
 
 }  // namespace
@@ -529,7 +627,12 @@ absl::StatusOr<size_t> VerifyComponent(
         edges.push_back(e);
       }
     } while (!block_pairs.empty());
-    NEARDUP_RETURN_IF_ERROR(EmitClusters(all, spans, edges, threshold, emit));
+    NEARDUP_RETURN_IF_ERROR(EmitClusters(
+        all, edges, threshold,
+        [&](uint32_t x, uint32_t y, double at_least) {
+          return JaccardIfAtLeast(spans[x], spans[y], at_least);
+        },
+        emit));
     return edges.size();
   }
 
@@ -655,13 +758,10 @@ absl::StatusOr<size_t> VerifyComponent(
     }
     indexes.clear();
     for (uint32_t i = begin; i < end; ++i) indexes.push_back(texts[order[i]]);
-    NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
-                             read_sets(indexes));
-    const std::vector<ShingleSet> spans(sets.begin(), sets.end());
-    NEARDUP_RETURN_IF_ERROR(EmitClusters(
-        indexes, spans,
+    NEARDUP_RETURN_IF_ERROR(ClusterGroup(
+        indexes,
         absl::MakeConstSpan(edges.data() + first_edge, last_edge - first_edge),
-        threshold, emit));
+        threshold, share_bytes, set_bytes, read_sets, emit));
     first_edge = last_edge;
     begin = end;
   }

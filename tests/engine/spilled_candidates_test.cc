@@ -306,6 +306,122 @@ TEST(VerifyComponentTest, InPiecesClustersAsAllAtOnce) {
   }
 }
 
+// A chain of 100 texts, each sharing 36 of 40 shingles with the next
+// (J = 0.82) and 32 with the one after (J = 0.67): verified pairs join them
+// all into one group, which clustering must not chain.
+ChainedComponent MakeSlidingChain() {
+  constexpr uint32_t kTexts = 100;
+  ChainedComponent c;
+  for (uint32_t i = 0; i < kTexts; ++i) {
+    std::vector<uint64_t> set;
+    for (uint64_t s = 4 * i; s < 4 * i + 40; ++s) set.push_back(Mix64(s));
+    std::sort(set.begin(), set.end());
+    c.sets.push_back(set);
+  }
+  for (uint32_t i = 0; i < kTexts; ++i) {
+    for (uint32_t j = i + 1; j < std::min(kTexts, i + 3); ++j) {
+      c.component.pairs.emplace_back(i, j);
+    }
+  }
+  c.component.texts.resize(kTexts);
+  std::iota(c.component.texts.begin(), c.component.texts.end(), 0u);
+  return c;
+}
+
+TEST(VerifyComponentTest, AGroupLargerThanItsShareIsClusteredAsAllAtOnce) {
+  const ChainedComponent c = MakeSlidingChain();
+  constexpr double kThreshold = 0.7;
+  const std::vector<ShingleSet> spans(c.sets.begin(), c.sets.end());
+  const std::vector<SimilarPair> edges =
+      VerifyCandidates(c.component.pairs, spans, kThreshold, 1);
+  ASSERT_EQ(edges.size(), 99u);  // one verified group of all 100
+  const std::vector<std::vector<uint32_t>> expected =
+      ClusterWithoutChaining(spans, edges, kThreshold);
+  ASSERT_EQ(expected.size(), 50u);  // pairs, never chains
+  constexpr uint64_t kSetBytes = 40 * 8;
+  for (const uint64_t share : {100 * kSetBytes, 5 * kSetBytes, 2 * kSetBytes}) {
+    SCOPED_TRACE(share);
+    uint64_t largest_read = 0;
+    size_t reads = 0;
+    std::vector<std::vector<uint32_t>> clusters;
+    const absl::StatusOr<size_t> verified = VerifyComponent(
+        c.component, kThreshold, share, [&](uint32_t) { return kSetBytes; },
+        [&](absl::Span<const uint32_t> indexes)
+            -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
+          std::vector<std::vector<uint64_t>> sets;
+          for (const uint32_t i : indexes) sets.push_back(c.sets[i]);
+          largest_read = std::max(largest_read, indexes.size() * kSetBytes);
+          reads += indexes.size();
+          return sets;
+        },
+        [&](absl::Span<const uint32_t> members,
+            absl::FunctionRef<double(size_t, size_t)> similarity) {
+          EXPECT_EQ(similarity(0, 1),
+                    Jaccard(c.sets[members[0]], c.sets[members[1]]));
+          clusters.emplace_back(members.begin(), members.end());
+          return absl::OkStatus();
+        });
+    ASSERT_TRUE(verified.ok()) << verified.status();
+    EXPECT_EQ(*verified, 99u);
+    std::sort(clusters.begin(), clusters.end());
+    EXPECT_EQ(clusters, expected);
+    EXPECT_LE(largest_read, share);
+  }
+}
+
+TEST(VerifyComponentTest, AnErrorAtAnyReadIsPassedOn) {
+  for (const ChainedComponent& c :
+       {MakeChainedComponent(), MakeSlidingChain()}) {
+    const auto set_bytes = [&](uint32_t i) {
+      return uint64_t{c.sets[i].size() * 8};
+    };
+    for (const uint64_t share : {uint64_t{1} << 30, uint64_t{2000}}) {
+      size_t calls = 0;
+      const auto counting_read = [&](absl::Span<const uint32_t> indexes)
+          -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
+        ++calls;
+        std::vector<std::vector<uint64_t>> sets;
+        for (const uint32_t i : indexes) sets.push_back(c.sets[i]);
+        return sets;
+      };
+      const auto emit = [](absl::Span<const uint32_t>,
+                           absl::FunctionRef<double(size_t, size_t)>) {
+        return absl::OkStatus();
+      };
+      ASSERT_THAT(VerifyComponent(c.component, 0.7, share, set_bytes,
+                                  counting_read, emit)
+                      .status(),
+                  IsOk());
+      const size_t total_calls = calls;
+      ASSERT_GT(total_calls, 0u);
+      // The first reads (blocks), the last (the groups' clustering), and
+      // about 30 between.
+      std::vector<size_t> failing_calls;
+      for (size_t f = 1; f <= total_calls; ++f) {
+        if (f <= 10 || f + 20 > total_calls ||
+            f % (total_calls / 30 + 1) == 0) {
+          failing_calls.push_back(f);
+        }
+      }
+      for (const size_t failing : failing_calls) {
+        SCOPED_TRACE(testing::Message() << share << " read " << failing);
+        size_t call = 0;
+        const auto read = [&](absl::Span<const uint32_t> indexes)
+            -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
+          if (++call == failing) return absl::DataLossError("short read");
+          std::vector<std::vector<uint64_t>> sets;
+          for (const uint32_t i : indexes) sets.push_back(c.sets[i]);
+          return sets;
+        };
+        EXPECT_THAT(
+            VerifyComponent(c.component, 0.7, share, set_bytes, read, emit)
+                .status(),
+            StatusIs(absl::StatusCode::kDataLoss, HasSubstr("short read")));
+      }
+    }
+  }
+}
+
 TEST(VerifyComponentTest, PassesOnErrorsOfReadingAndOfEmit) {
   const ChainedComponent c = MakeChainedComponent();
   const auto set_bytes = [&](uint32_t i) {
