@@ -700,18 +700,19 @@ absl::StatusOr<size_t> VerifyComponent(
 
   // Groups joined by verified pairs (each numbered by its smallest text),
   // clustered one by one: texts and edges ordered by group, edges within a
-  // group in candidate order. Only texts with a verified pair take part, so
-  // this holds ~16 bytes per such text, not per text of the component
-  // (10^6 of them in the largest component of a GB of news).
+  // group in candidate order. Only texts with a verified pair take part:
+  // beyond the 16 bytes of each verified pair, this holds 16 bytes per such
+  // text and a bit per text of the component (10^6 texts in the largest
+  // component of a GB of news).
   std::vector<uint32_t> texts;  // with a verified pair, ascending
-  texts.reserve(2 * edges.size());
-  for (const SimilarPair& e : edges) {
-    texts.push_back(e.a);
-    texts.push_back(e.b);
+  {
+    std::vector<uint64_t> paired((size_t{n} + 63) / 64, 0);
+    for (const SimilarPair& e : edges) {
+      SetBit(paired, e.a);
+      SetBit(paired, e.b);
+    }
+    texts = SetBits(paired, 0);
   }
-  std::sort(texts.begin(), texts.end());
-  texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
-  texts.shrink_to_fit();
   const auto local = [&](uint32_t text) {
     return static_cast<uint32_t>(
         std::lower_bound(texts.begin(), texts.end(), text) - texts.begin());
@@ -721,10 +722,12 @@ absl::StatusOr<size_t> VerifyComponent(
     e.a = local(e.a);
     e.b = local(e.b);
   }
-  DisjointSets groups(m);
-  for (const SimilarPair& e : edges) groups.Join(e.a, e.b);
   std::vector<uint32_t> group(m);
-  for (uint32_t i = 0; i < m; ++i) group[i] = groups.Find(i);
+  {
+    DisjointSets groups(m);
+    for (const SimilarPair& e : edges) groups.Join(e.a, e.b);
+    for (uint32_t i = 0; i < m; ++i) group[i] = groups.Find(i);
+  }
   std::vector<uint32_t> order(m);
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(),
@@ -740,29 +743,28 @@ absl::StatusOr<size_t> VerifyComponent(
               return std::tuple(group[x.a], x.a, x.b) <
                      std::tuple(group[y.a], y.a, y.b);
             });
-  std::vector<uint32_t> edge_group(edges.size());
-  for (size_t i = 0; i < edges.size(); ++i) {
-    edge_group[i] = group[edges[i].a];
-    edges[i].a = position[edges[i].a];
-    edges[i].b = position[edges[i].b];
-  }
   size_t first_edge = 0;
   std::vector<uint32_t> indexes;
   for (uint32_t begin = 0; begin < m;) {
     const uint32_t this_group = group[order[begin]];
     uint32_t end = begin + 1;
     while (end < m && group[order[end]] == this_group) ++end;
-    size_t last_edge = first_edge;
-    while (last_edge < edges.size() && edge_group[last_edge] == this_group) {
-      ++last_edge;
+    // The group's edges, from here on between positions in the group.
+    const size_t group_begin = first_edge;
+    for (;
+         first_edge < edges.size() && group[edges[first_edge].a] == this_group;
+         ++first_edge) {
+      SimilarPair& e = edges[first_edge];
+      e.a = position[e.a];
+      e.b = position[e.b];
     }
     indexes.clear();
     for (uint32_t i = begin; i < end; ++i) indexes.push_back(texts[order[i]]);
-    NEARDUP_RETURN_IF_ERROR(ClusterGroup(
-        indexes,
-        absl::MakeConstSpan(edges.data() + first_edge, last_edge - first_edge),
-        threshold, share_bytes, set_bytes, read_sets, emit));
-    first_edge = last_edge;
+    NEARDUP_RETURN_IF_ERROR(
+        ClusterGroup(indexes,
+                     absl::MakeConstSpan(edges.data() + group_begin,
+                                         first_edge - group_begin),
+                     threshold, share_bytes, set_bytes, read_sets, emit));
     begin = end;
   }
   return verified;
