@@ -72,7 +72,7 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
 // (engine/spilled_candidates.h, for a group of texts larger than memory):
 // `similarity(x, y)` is JaccardIfAtLeast() of items x and y (the exact
 // Jaccard when it is >= `threshold`, anything below it otherwise). Memory:
-// ~40 bytes per edge and 20 per item.
+// 32 bytes per edge and ~24 per item.
 std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
     size_t n, absl::Span<const SimilarPair> edges, double threshold,
     absl::FunctionRef<double(uint32_t, uint32_t)> similarity);

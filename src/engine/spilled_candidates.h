@@ -223,11 +223,13 @@ absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
 // (candidate pairs chain many texts) is verified in blocks of consecutive
 // texts within half the share, each against its pairs' other texts read in
 // chunks within the other half; the verified pairs split it into smaller
-// groups, each read and clustered on its own. Clusters never cross those
-// groups, so the result is the same; only a verified group larger than the
-// share is held whole. Pairs are read in order through
-// Component::ReadPairs(), those of one block at a time; memory beyond the
-// sets: 16 bytes per text and 16 per verified pair.
+// groups, each clustered on its own. Clusters never cross those groups, so
+// the result is the same. A group whose sets exceed the share is clustered
+// with its sets read as the clustering asks for them, kept within the
+// share. Pairs are read in order through Component::ReadPairs(), those of
+// one block at a time. Memory beyond the sets: a bit per text, 16 bytes per
+// verified pair and per text with one, and 32 per verified pair and ~24
+// per text of the group being clustered (ClusterWithoutChaining()).
 using ReadSets =
     absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint64_t>>>(
         absl::Span<const uint32_t>)>;

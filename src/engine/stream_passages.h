@@ -12,7 +12,7 @@
 //      boilerplate_min_docs documents becomes a boilerplate cluster; one
 //      with shingles keeps its first passage as its representative (one
 //      bit per passage); the members of repeated texts go to a file, with
-//      16 bytes per repeated text in memory;
+//      12 bytes per repeated text in memory;
 //   3. each representative's band keys go to sorted runs, merged into
 //      buckets and pruned by signature agreement; the pairs kept go to
 //      sorted runs and a CandidateGraph (engine/spilled_candidates.h);
@@ -26,9 +26,11 @@
 // documents and options (tests/engine/stream_scan_test.cc checks it).
 //
 // Memory per passage: a bit and a half; per document: 8 bytes; per
-// repeated or boilerplate text: 16-24 bytes; per text in a candidate pair:
-// 8 bytes; plus the shares of the budget named in engine/stream_scan.h,
-// and 16 bytes per text of the largest component. Disk per passage:
+// repeated text: 12 bytes (boilerplate: 24); per text in a candidate pair:
+// ~4 bytes; plus the shares of the budget named in engine/stream_scan.h,
+// and, while the largest component is verified, a bit per text and ~16
+// bytes per verified pair and per text with one (VerifyComponent()).
+// Disk per passage:
 // num_perm signature values, 12 bytes of offsets, 24 bytes per run entry,
 // and bands x 16 bytes of band keys; per candidate pair ~28 bytes.
 //

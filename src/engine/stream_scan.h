@@ -36,9 +36,9 @@
 // candidate pairs, a quarter to sort pairs by component and a quarter for
 // the shingle sets of a batch of components, a sixteenth for the index of
 // clusters, a quarter each for the two sorts of overlaps; the
-// per-document and per-passage bytes above; plus, not bounded, 16 bytes
-// per text and per verified pair of the largest component while it is
-// verified, and 8 bytes per text in a candidate pair. Disk:
+// per-document and per-passage bytes above; plus, not bounded, ~16 bytes
+// per verified pair and per text with one in the largest component while
+// it is verified, and ~4 bytes per text in a candidate pair. Disk:
 // about the corpus size (the document store) plus signatures and band
 // keys; with passages, ~num_perm values and 31 band keys per sentence, ~13
 // times the text.
