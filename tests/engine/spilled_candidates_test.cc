@@ -234,14 +234,37 @@ ChainedComponent MakeChainedComponent() {
   return c;
 }
 
+// The sets of `indexes`, as a ReadSets callback returns them.
+std::vector<std::vector<uint64_t>> SetsOf(const ChainedComponent& c,
+                                          absl::Span<const uint32_t> indexes) {
+  std::vector<std::vector<uint64_t>> sets;
+  for (const uint32_t i : indexes) sets.push_back(c.sets[i]);
+  return sets;
+}
+
+absl::Status IgnoreCluster(absl::Span<const uint32_t>,
+                           absl::FunctionRef<double(size_t, size_t)>) {
+  return absl::OkStatus();
+}
+
+// What VerifyCandidates() and ClusterWithoutChaining() find over all of a
+// component's sets at once.
+struct AllAtOnce {
+  std::vector<SimilarPair> edges;
+  std::vector<std::vector<uint32_t>> clusters;
+};
+AllAtOnce ClusterAllAtOnce(const ChainedComponent& c, double threshold) {
+  const std::vector<ShingleSet> spans(c.sets.begin(), c.sets.end());
+  AllAtOnce result;
+  result.edges = VerifyCandidates(c.component.pairs, spans, threshold, 1);
+  result.clusters = ClusterWithoutChaining(spans, result.edges, threshold);
+  return result;
+}
+
 TEST(VerifyComponentTest, InPiecesClustersAsAllAtOnce) {
   const ChainedComponent c = MakeChainedComponent();
   constexpr double kThreshold = 0.7;
-  const std::vector<ShingleSet> spans(c.sets.begin(), c.sets.end());
-  const std::vector<SimilarPair> edges =
-      VerifyCandidates(c.component.pairs, spans, kThreshold, 1);
-  const std::vector<std::vector<uint32_t>> expected =
-      ClusterWithoutChaining(spans, edges, kThreshold);
+  const auto [edges, expected] = ClusterAllAtOnce(c, kThreshold);
   ASSERT_GT(expected.size(), 60u);  // some families split
   ASSERT_LT(edges.size(), c.component.pairs.size());
 
@@ -331,12 +354,8 @@ ChainedComponent MakeSlidingChain() {
 TEST(VerifyComponentTest, AGroupLargerThanItsShareIsClusteredAsAllAtOnce) {
   const ChainedComponent c = MakeSlidingChain();
   constexpr double kThreshold = 0.7;
-  const std::vector<ShingleSet> spans(c.sets.begin(), c.sets.end());
-  const std::vector<SimilarPair> edges =
-      VerifyCandidates(c.component.pairs, spans, kThreshold, 1);
-  ASSERT_EQ(edges.size(), 99u);  // one verified group of all 100
-  const std::vector<std::vector<uint32_t>> expected =
-      ClusterWithoutChaining(spans, edges, kThreshold);
+  const auto [edges, expected] = ClusterAllAtOnce(c, kThreshold);
+  ASSERT_EQ(edges.size(), 99u);     // one verified group of all 100
   ASSERT_EQ(expected.size(), 50u);  // pairs, never chains
   constexpr uint64_t kSetBytes = 40 * 8;
   for (const uint64_t share : {100 * kSetBytes, 5 * kSetBytes, 2 * kSetBytes}) {
@@ -380,16 +399,10 @@ TEST(VerifyComponentTest, AnErrorAtAnyReadIsPassedOn) {
       const auto counting_read = [&](absl::Span<const uint32_t> indexes)
           -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
         ++calls;
-        std::vector<std::vector<uint64_t>> sets;
-        for (const uint32_t i : indexes) sets.push_back(c.sets[i]);
-        return sets;
-      };
-      const auto emit = [](absl::Span<const uint32_t>,
-                           absl::FunctionRef<double(size_t, size_t)>) {
-        return absl::OkStatus();
+        return SetsOf(c, indexes);
       };
       ASSERT_THAT(VerifyComponent(c.component, 0.7, share, set_bytes,
-                                  counting_read, emit)
+                                  counting_read, IgnoreCluster)
                       .status(),
                   IsOk());
       const size_t total_calls = calls;
@@ -409,12 +422,11 @@ TEST(VerifyComponentTest, AnErrorAtAnyReadIsPassedOn) {
         const auto read = [&](absl::Span<const uint32_t> indexes)
             -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
           if (++call == failing) return absl::DataLossError("short read");
-          std::vector<std::vector<uint64_t>> sets;
-          for (const uint32_t i : indexes) sets.push_back(c.sets[i]);
-          return sets;
+          return SetsOf(c, indexes);
         };
         EXPECT_THAT(
-            VerifyComponent(c.component, 0.7, share, set_bytes, read, emit)
+            VerifyComponent(c.component, 0.7, share, set_bytes, read,
+                            IgnoreCluster)
                 .status(),
             StatusIs(absl::StatusCode::kDataLoss, HasSubstr("short read")));
       }
@@ -429,13 +441,7 @@ TEST(VerifyComponentTest, PassesOnErrorsOfReadingAndOfEmit) {
   };
   const auto read = [&](absl::Span<const uint32_t> indexes)
       -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
-    std::vector<std::vector<uint64_t>> sets;
-    for (const uint32_t i : indexes) sets.push_back(c.sets[i]);
-    return sets;
-  };
-  const auto emit = [](absl::Span<const uint32_t>,
-                       absl::FunctionRef<double(size_t, size_t)>) {
-    return absl::OkStatus();
+    return SetsOf(c, indexes);
   };
   for (const uint64_t share : {uint64_t{1} << 30, uint64_t{2000}}) {
     EXPECT_THAT(VerifyComponent(
@@ -444,7 +450,7 @@ TEST(VerifyComponentTest, PassesOnErrorsOfReadingAndOfEmit) {
                         -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
                       return absl::DataLossError("short read");
                     },
-                    emit)
+                    IgnoreCluster)
                     .status(),
                 StatusIs(absl::StatusCode::kDataLoss, HasSubstr("short read")));
     EXPECT_THAT(VerifyComponent(c.component, 0.7, share, set_bytes, read,
@@ -454,9 +460,10 @@ TEST(VerifyComponentTest, PassesOnErrorsOfReadingAndOfEmit) {
                                 })
                     .status(),
                 StatusIs(absl::StatusCode::kInternal, HasSubstr("emit")));
-    EXPECT_THAT(VerifyComponent(c.component, 0.7, share, set_bytes, read, emit)
-                    .status(),
-                IsOk());
+    EXPECT_THAT(
+        VerifyComponent(c.component, 0.7, share, set_bytes, read, IgnoreCluster)
+            .status(),
+        IsOk());
   }
 }
 
