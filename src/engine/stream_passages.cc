@@ -16,7 +16,7 @@ namespace neardup {
 
 // The shingle sets of the passages in candidate pairs, on disk, in rank
 // order. In memory, 4 bytes per set (its size) and 8 per 64 sets (where the
-// first of them starts): a GB of news has ~10^7 passages in candidate pairs.
+// first of them starts), instead of an 8-byte offset per set.
 template <typename Value>
 struct PassageSpill<Value>::ShingleStore {
   static constexpr size_t kBlock = 64;
@@ -267,13 +267,12 @@ PassageSpill<Value>::StoreShingles(const CandidateGraph& graph,
 }
 
 template <typename Value>
-absl::StatusOr<std::vector<uint32_t>> PassageSpill<Value>::MembersOf(
-    absl::Span<const TextSpan> spans, uint32_t text) const {
+const typename PassageSpill<Value>::TextSpan* PassageSpill<Value>::RepeatedSpan(
+    uint32_t text) const {
   const auto it = std::lower_bound(
-      spans.begin(), spans.end(), text,
+      repeated_.begin(), repeated_.end(), text,
       [](const TextSpan& s, uint32_t t) { return s.first < t; });
-  if (it == spans.end() || it->first != text) return std::vector{text};
-  return Members(*it);
+  return it == repeated_.end() || it->first != text ? nullptr : &*it;
 }
 
 template <typename Value>
@@ -306,8 +305,13 @@ absl::StatusOr<Cluster> PassageSpill<Value>::MakeCluster(
     absl::FunctionRef<double(size_t, size_t)> text_similarity) const {
   std::vector<std::pair<uint32_t, uint32_t>> passages;  // (passage, text)
   for (uint32_t t = 0; t < texts.size(); ++t) {
+    const TextSpan* repeated = RepeatedSpan(texts[t]);
+    if (repeated == nullptr) {
+      passages.emplace_back(texts[t], t);
+      continue;
+    }
     NEARDUP_ASSIGN_OR_RETURN(const std::vector<uint32_t> members,
-                             MembersOf(repeated_, texts[t]));
+                             Members(*repeated));
     for (const uint32_t m : members) passages.emplace_back(m, t);
   }
   std::sort(passages.begin(), passages.end());
@@ -373,11 +377,8 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
         std::vector<uint32_t> texts;
         for (const uint32_t m : members) {
           texts.push_back(component.texts[m]);
-          const auto it = std::lower_bound(
-              repeated_.begin(), repeated_.end(), texts.back(),
-              [](const TextSpan& s, uint32_t t) { return s.first < t; });
-          if (it != repeated_.end() && it->first == texts.back()) {
-            const size_t r = static_cast<size_t>(it - repeated_.begin());
+          if (const TextSpan* repeated = RepeatedSpan(texts.back())) {
+            const size_t r = static_cast<size_t>(repeated - repeated_.data());
             clustered[r / 64].fetch_or(uint64_t{1} << (r % 64),
                                        std::memory_order_relaxed);
           }

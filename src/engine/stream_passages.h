@@ -119,10 +119,10 @@ class PassageSpill {
                                             SpillStats& spill);
   absl::StatusOr<ShingleStore> StoreShingles(
       const CandidateGraph& graph, const DocumentStore& documents) const;
-  // The passages of `text`: of its span in `spans` (by first passage), or
-  // `text` alone.
-  absl::StatusOr<std::vector<uint32_t>> MembersOf(
-      absl::Span<const TextSpan> spans, uint32_t text) const;
+  // The span of the repeated text whose first passage is `text`, or null
+  // when `text` is not repeated.
+  const TextSpan* RepeatedSpan(uint32_t text) const;
+  // The passages of a repeated or boilerplate text, read from members_.
   absl::StatusOr<std::vector<uint32_t>> Members(const TextSpan& span) const;
   // The cluster of the passages of `texts` (representatives, ascending);
   // text_similarity(x, y) for two indexes into `texts`.
@@ -151,8 +151,8 @@ class PassageSpill {
   std::vector<uint32_t> first_passage_;   // per document, then the total
   std::vector<uint32_t> eligible_;        // per document
   std::vector<uint64_t> representative_;  // a bit per passage
-  // By first passage. 12 bytes per repeated text (10^6 in a GB of news)
-  // is the most this level holds per text.
+  // By first passage; 12 bytes per repeated text, the most this level
+  // holds per text.
   std::vector<TextSpan> repeated_;
   std::vector<Boilerplate> boilerplate_;  // by first passage
   size_t short_passages_ = 0;

@@ -44,8 +44,8 @@
 // times the text.
 // Measured: 5.3 GB of generated news (2.66 M documents) within a 500 MB
 // budget peaked at 445 MB RSS at the document level; at both levels, 319 MB
-// of generated news within 100 MB peaked at 168 MB (Scan(): 5.55 GB), the
-// chronam1916 Q1 file within 100 MiB at 262 MB (Scan(): 2.93 GB), and 1.06
+// of generated news within 100 MB peaked at 136 MB (Scan(): 5.55 GB), the
+// chronam1916 Q1 file within 100 MiB at 247 MB (Scan(): 2.93 GB), and 1.06
 // GB of generated news within 100 MiB at 251 MB, while its largest
 // candidate component (2.19 M sentences) was verified
 // (bench/past_memory.sh; README "Corpora larger than memory").
