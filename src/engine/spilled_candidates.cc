@@ -60,10 +60,9 @@ BucketPairing LevelPairing(const EngineOptions& options, double threshold,
   return pairing;
 }
 
-template <typename Value>
 absl::Status PairBuckets(
     SortedRuns<BandEntry>& runs, const BucketPairing& pairing,
-    absl::FunctionRef<absl::Status(uint32_t, Value*)> read_signature,
+    absl::FunctionRef<absl::Status(uint32_t, uint8_t*)> read_low_bytes,
     SortedRuns<CandidatePair>& pairs, LevelStats& stats) {
   const size_t k = pairing.num_perm;
   // Buckets of two or more are collected in batches (members of bucket b:
@@ -96,15 +95,15 @@ absl::Status PairBuckets(
     }
     ParallelFor(count, pairing.threads, [&](size_t s) {
       Slice& slice = slices[s];
-      std::vector<Value> signatures;
+      std::vector<uint8_t> low_bytes;
       std::vector<uint32_t> positions;
       for (size_t b = slice.begin; b < slice.end; ++b) {
         const absl::Span<const uint32_t> bucket(members.data() + offsets[b],
                                                 offsets[b + 1] - offsets[b]);
         const size_t m = bucket.size();
-        signatures.resize(m * k);
+        low_bytes.resize(m * k);
         for (size_t i = 0; i < m; ++i) {
-          slice.status = read_signature(bucket[i], signatures.data() + i * k);
+          slice.status = read_low_bytes(bucket[i], low_bytes.data() + i * k);
           if (!slice.status.ok()) return;
         }
         positions.resize(m);
@@ -112,9 +111,10 @@ absl::Status PairBuckets(
         const bool oversized = ForEachBucketPair(
             positions, pairing.max_bucket, [&](uint32_t i, uint32_t j) {
               ++slice.candidates;
-              if (!AgreeAtLeast(signatures.data() + size_t{i} * k,
-                                signatures.data() + size_t{j} * k, k,
-                                pairing.needed)) {
+              if (pairing.needed > 0 &&
+                  !LowBytesAgreeAtLeast(low_bytes.data() + size_t{i} * k,
+                                        low_bytes.data() + size_t{j} * k, k,
+                                        pairing.needed)) {
                 ++slice.pruned;
                 return;
               }
@@ -163,15 +163,6 @@ absl::Status PairBuckets(
   pair_batch();
   return status;
 }
-
-template absl::Status PairBuckets<uint32_t>(
-    SortedRuns<BandEntry>&, const BucketPairing&,
-    absl::FunctionRef<absl::Status(uint32_t, uint32_t*)>,
-    SortedRuns<CandidatePair>&, LevelStats&);
-template absl::Status PairBuckets<uint64_t>(
-    SortedRuns<BandEntry>&, const BucketPairing&,
-    absl::FunctionRef<absl::Status(uint32_t, uint64_t*)>,
-    SortedRuns<CandidatePair>&, LevelStats&);
 
 CandidateGraph::CandidateGraph(uint32_t num_texts, std::string tmp_dir)
     : num_texts_(num_texts),
@@ -387,7 +378,7 @@ absl::Status Component::ReadPairs(uint64_t begin,
 
 template <typename Value>
 absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
-    const SpillFile& signatures, uint32_t slots, uint32_t num_texts,
+    std::unique_ptr<SpillFile> signatures, uint32_t slots, uint32_t num_texts,
     const LshParams& lsh, const BucketPairing& pairing,
     const EngineOptions& options, const std::string& tmp_dir,
     uint64_t usable_bytes,
@@ -397,13 +388,20 @@ absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
   NEARDUP_ASSIGN_OR_RETURN(auto runs,
                            SortedRuns<BandEntry>::Create(
                                tmp_dir, static_cast<size_t>(usable_bytes / 4)));
+  // Every slot's low bytes, so that slot i's lie at i * k.
+  NEARDUP_ASSIGN_OR_RETURN(std::unique_ptr<SpillFile> low_bytes,
+                           SpillFile::Create(tmp_dir));
   constexpr uint32_t kChunk = 4096;
   std::vector<Value> chunk(kChunk * k);
+  std::vector<uint8_t> chunk_low_bytes(kChunk * k);
   for (uint32_t begin = 0; begin < slots; begin += kChunk) {
     const uint32_t count = std::min(kChunk, slots - begin);
     NEARDUP_RETURN_IF_ERROR(
-        signatures.ReadAt(uint64_t{begin} * k * sizeof(Value), chunk.data(),
-                          count * k * sizeof(Value)));
+        signatures->ReadAt(uint64_t{begin} * k * sizeof(Value), chunk.data(),
+                           count * k * sizeof(Value)));
+    LowBytesOf(chunk.data(), count * k, chunk_low_bytes.data());
+    NEARDUP_RETURN_IF_ERROR(
+        low_bytes->Append(chunk_low_bytes.data(), count * k));
     for (uint32_t i = 0; i < count; ++i) {
       const std::optional<uint32_t> text = text_of(begin + i);
       if (!text.has_value()) continue;
@@ -416,6 +414,8 @@ absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
       }
     }
   }
+  signatures.reset();
+  NEARDUP_RETURN_IF_ERROR(low_bytes->Flush());
   if (options.progress) {
     const std::string stage = absl::StrCat(pairing.level, "s: candidates");
     options.progress({stage, 0, 0});
@@ -423,29 +423,30 @@ absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
   NEARDUP_ASSIGN_OR_RETURN(auto pairs,
                            SortedRuns<CandidatePair>::Create(
                                tmp_dir, static_cast<size_t>(usable_bytes / 8)));
-  NEARDUP_RETURN_IF_ERROR(PairBuckets<Value>(
+  NEARDUP_RETURN_IF_ERROR(PairBuckets(
       *runs, pairing,
-      [&](uint32_t text, Value* out) {
-        return signatures.ReadAt(slot_of(text) * k * sizeof(Value), out,
-                                 k * sizeof(Value));
+      [&](uint32_t text, uint8_t* out) {
+        return low_bytes->ReadAt(slot_of(text) * k, out, k);
       },
       *pairs, stats));
   const size_t band_runs = runs->runs();
   const uint64_t band_bytes = runs->spilled_bytes();
+  const uint64_t low_byte_bytes = low_bytes->size();
   runs.reset();
+  low_bytes.reset();
   NEARDUP_ASSIGN_OR_RETURN(CandidateGraph graph,
                            CandidateGraph::Build(*pairs, num_texts, tmp_dir));
   return SpilledCandidates{std::move(graph), band_runs, band_bytes,
-                           pairs->spilled_bytes()};
+                           low_byte_bytes, pairs->spilled_bytes()};
 }
 
 template absl::StatusOr<SpilledCandidates> FindSpilledCandidates<uint32_t>(
-    const SpillFile&, uint32_t, uint32_t, const LshParams&,
+    std::unique_ptr<SpillFile>, uint32_t, uint32_t, const LshParams&,
     const BucketPairing&, const EngineOptions&, const std::string&, uint64_t,
     absl::FunctionRef<std::optional<uint32_t>(uint32_t)>,
     absl::FunctionRef<uint64_t(uint32_t)>, LevelStats&);
 template absl::StatusOr<SpilledCandidates> FindSpilledCandidates<uint64_t>(
-    const SpillFile&, uint32_t, uint32_t, const LshParams&,
+    std::unique_ptr<SpillFile>, uint32_t, uint32_t, const LshParams&,
     const BucketPairing&, const EngineOptions&, const std::string&, uint64_t,
     absl::FunctionRef<std::optional<uint32_t>(uint32_t)>,
     absl::FunctionRef<uint64_t(uint32_t)>, LevelStats&);
@@ -611,12 +612,107 @@ absl::Status ClusterGroup(absl::Span<const uint32_t> indexes,
                             edges, threshold, emit);
 }
 
+// A verified pair as the sort by group holds it.
+struct GroupedPair {
+  uint32_t group;  // its group's smallest text with a verified pair
+  uint32_t a;      // indexes into the component's texts, a < b
+  uint32_t b;
+  double similarity;
+  bool operator<(const GroupedPair& o) const {
+    return std::tuple(group, a, b) < std::tuple(o.group, o.a, o.b);
+  }
+};
+
+// Visits the `count` pairs of `file` in order, a chunk at a time.
+absl::Status ForEachVerifiedPair(
+    const SpillFile& file, uint64_t count,
+    absl::FunctionRef<void(const SimilarPair&)> visit) {
+  std::vector<SimilarPair> chunk;
+  for (uint64_t next = 0; next < count; next += chunk.size()) {
+    chunk.resize(static_cast<size_t>(
+        std::min<uint64_t>(PairCursor::kChunk, count - next)));
+    NEARDUP_RETURN_IF_ERROR(file.ReadAt(next * sizeof(SimilarPair),
+                                        chunk.data(),
+                                        chunk.size() * sizeof(SimilarPair)));
+    for (const SimilarPair& e : chunk) visit(e);
+  }
+  return absl::OkStatus();
+}
+
+// The groups into which the `count` verified pairs of `edge_file` (between
+// indexes into a component's texts; `paired` marks the texts they join)
+// split a component, each clustered by ClusterGroup(). A group's pairs are
+// brought together by an external sort in half of options.share_bytes, in
+// candidate order; its sets are held in the other half. Memory: 8 bytes
+// per text with a verified pair while the pairs are grouped, then the
+// pairs of one group at a time.
+absl::Status EmitGroups(const SpillFile& edge_file, uint64_t count,
+                        std::vector<uint64_t> paired,
+                        const ComponentVerification& options,
+                        absl::FunctionRef<uint64_t(uint32_t)> set_bytes,
+                        ReadSets read_sets, EmitCluster emit) {
+  const uint64_t half = options.share_bytes / 2;
+  NEARDUP_ASSIGN_OR_RETURN(
+      const std::unique_ptr<SortedRuns<GroupedPair>> by_group,
+      SortedRuns<GroupedPair>::Create(options.tmp_dir,
+                                      static_cast<size_t>(half)));
+  absl::Status status;
+  {
+    const std::vector<uint32_t> texts = SetBits(paired, 0);
+    paired = {};
+    DisjointSets groups(texts.size());  // over positions in `texts`
+    NEARDUP_RETURN_IF_ERROR(
+        ForEachVerifiedPair(edge_file, count, [&](const SimilarPair& e) {
+          groups.Join(IndexOf(texts, e.a), IndexOf(texts, e.b));
+        }));
+    NEARDUP_RETURN_IF_ERROR(
+        ForEachVerifiedPair(edge_file, count, [&](const SimilarPair& e) {
+          if (!status.ok()) return;
+          status = by_group->Add(GroupedPair{groups.Find(IndexOf(texts, e.a)),
+                                             e.a, e.b, e.similarity});
+        }));
+    NEARDUP_RETURN_IF_ERROR(status);
+  }
+  // The texts of a group are those its pairs join; its pairs, from here on
+  // between positions among them.
+  std::vector<SimilarPair> edges;
+  std::vector<uint32_t> indexes;
+  const auto cluster_group = [&]() -> absl::Status {
+    indexes.clear();
+    for (const SimilarPair& e : edges) {
+      indexes.push_back(e.a);
+      indexes.push_back(e.b);
+    }
+    std::sort(indexes.begin(), indexes.end());
+    indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
+    for (SimilarPair& e : edges) {
+      e.a = IndexOf(indexes, e.a);
+      e.b = IndexOf(indexes, e.b);
+    }
+    const absl::Status clustered = ClusterGroup(
+        indexes, edges, options.threshold, half, set_bytes, read_sets, emit);
+    edges.clear();
+    return clustered;
+  };
+  uint32_t group = 0;
+  NEARDUP_RETURN_IF_ERROR(by_group->Merge([&](const GroupedPair& p) {
+    if (!status.ok()) return;
+    if (!edges.empty() && p.group != group) status = cluster_group();
+    group = p.group;
+    edges.push_back(SimilarPair{p.a, p.b, p.similarity});
+  }));
+  NEARDUP_RETURN_IF_ERROR(status);
+  return edges.empty() ? absl::OkStatus() : cluster_group();
+}
+
 }  // namespace
 
 absl::StatusOr<size_t> VerifyComponent(
-    const Component& component, double threshold, uint64_t share_bytes,
+    const Component& component, const ComponentVerification& options,
     absl::FunctionRef<uint64_t(uint32_t)> set_bytes, ReadSets read_sets,
     EmitCluster emit) {
+  const double threshold = options.threshold;
+  const uint64_t share_bytes = options.share_bytes;
   const uint32_t n = static_cast<uint32_t>(component.texts.size());
   uint64_t total = 0;
   for (uint32_t i = 0; i < n; ++i) total += set_bytes(i);
@@ -644,9 +740,14 @@ absl::StatusOr<size_t> VerifyComponent(
 
   // Blocks of consecutive texts; pairs are sorted, so those whose first
   // text lies in a block are consecutive, and their second texts lie in
-  // that block or after it.
+  // that block or after it. Verified pairs go to `edge_file` block by block
+  // (the largest component of 1 GB of generated news has ~2 M), and the
+  // texts they join are marked in `paired`.
+  NEARDUP_ASSIGN_OR_RETURN(const std::unique_ptr<SpillFile> edge_file,
+                           SpillFile::Create(options.tmp_dir));
+  std::vector<uint64_t> paired((size_t{n} + 63) / 64, 0);
   const uint64_t half = share_bytes / 2;
-  std::vector<SimilarPair> edges;
+  std::vector<SimilarPair> edges;  // of a block
   std::vector<uint32_t> block_texts, others, chunk;
   for (uint32_t begin = 0; begin < n;) {
     uint32_t end = begin;
@@ -700,81 +801,24 @@ absl::StatusOr<size_t> VerifyComponent(
         verify(pair, sets[c]);
       }
     }
-    begin = end;
-  }
-  const size_t verified = edges.size();
-
-  // Groups joined by verified pairs (each numbered by its smallest text),
-  // clustered one by one: texts and edges ordered by group, edges within a
-  // group in candidate order. Only texts with a verified pair take part:
-  // beyond the 16 bytes of each verified pair, this holds 16 bytes per such
-  // text and a bit per text of the component (2.19 M texts in the largest
-  // component of 1 GB of generated news).
-  std::vector<uint32_t> texts;  // with a verified pair, ascending
-  {
-    std::vector<uint64_t> paired((size_t{n} + 63) / 64, 0);
     for (const SimilarPair& e : edges) {
       SetBit(paired, e.a);
       SetBit(paired, e.b);
     }
-    texts = SetBits(paired, 0);
-  }
-  const uint32_t m = static_cast<uint32_t>(texts.size());
-  for (SimilarPair& e : edges) {
-    e.a = IndexOf(texts, e.a);
-    e.b = IndexOf(texts, e.b);
-  }
-  std::vector<uint32_t> group(m);
-  {
-    DisjointSets groups(m);
-    for (const SimilarPair& e : edges) groups.Join(e.a, e.b);
-    for (uint32_t i = 0; i < m; ++i) group[i] = groups.Find(i);
-  }
-  std::vector<uint32_t> order(m);
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t x, uint32_t y) { return group[x] < group[y]; });
-  std::vector<uint32_t> position(m);  // within its group
-  for (uint32_t i = 0; i < m; ++i) {
-    position[order[i]] = i == 0 || group[order[i]] != group[order[i - 1]]
-                             ? 0
-                             : position[order[i - 1]] + 1;
-  }
-  std::sort(edges.begin(), edges.end(),
-            [&](const SimilarPair& x, const SimilarPair& y) {
-              return std::tuple(group[x.a], x.a, x.b) <
-                     std::tuple(group[y.a], y.a, y.b);
-            });
-  size_t first_edge = 0;
-  std::vector<uint32_t> indexes;
-  for (uint32_t begin = 0; begin < m;) {
-    const uint32_t this_group = group[order[begin]];
-    uint32_t end = begin + 1;
-    while (end < m && group[order[end]] == this_group) ++end;
-    // The group's edges, from here on between positions in the group.
-    const size_t group_begin = first_edge;
-    for (;
-         first_edge < edges.size() && group[edges[first_edge].a] == this_group;
-         ++first_edge) {
-      SimilarPair& e = edges[first_edge];
-      e.a = position[e.a];
-      e.b = position[e.b];
-    }
-    indexes.clear();
-    for (uint32_t i = begin; i < end; ++i) indexes.push_back(texts[order[i]]);
     NEARDUP_RETURN_IF_ERROR(
-        ClusterGroup(indexes,
-                     absl::MakeConstSpan(edges.data() + group_begin,
-                                         first_edge - group_begin),
-                     threshold, share_bytes, set_bytes, read_sets, emit));
+        edge_file->Append(edges.data(), edges.size() * sizeof(SimilarPair)));
+    edges.clear();
     begin = end;
   }
-  return verified;
+  NEARDUP_RETURN_IF_ERROR(edge_file->Flush());
+  const uint64_t verified = edge_file->size() / sizeof(SimilarPair);
+  NEARDUP_RETURN_IF_ERROR(EmitGroups(*edge_file, verified, std::move(paired),
+                                     options, set_bytes, read_sets, emit));
+  return static_cast<size_t>(verified);
 }
 
-absl::Status VerifyComponents(const CandidateGraph& graph, uint64_t sort_bytes,
-                              uint64_t share_bytes, int threads,
-                              double threshold,
+absl::Status VerifyComponents(const CandidateGraph& graph,
+                              const ComponentVerification& options,
                               absl::FunctionRef<uint64_t(uint32_t)> set_bytes,
                               ReadComponentSets read_sets,
                               MakeComponentCluster make_cluster,
@@ -788,10 +832,10 @@ absl::Status VerifyComponents(const CandidateGraph& graph, uint64_t sort_bytes,
   const auto verify_batch = [&](std::vector<Component>& batch) {
     std::vector<size_t> verified(batch.size(), 0);
     std::vector<absl::Status> statuses(batch.size());
-    ParallelFor(batch.size(), threads, [&](size_t c) {
+    ParallelFor(batch.size(), options.threads, [&](size_t c) {
       const Component& component = batch[c];
       absl::StatusOr<size_t> pairs = VerifyComponent(
-          component, threshold, share_bytes,
+          component, options,
           [&](uint32_t i) { return set_bytes(component.texts[i]); },
           [&](absl::Span<const uint32_t> indexes) {
             return read_sets(component, indexes);
@@ -821,8 +865,8 @@ absl::Status VerifyComponents(const CandidateGraph& graph, uint64_t sort_bytes,
     }
     return absl::OkStatus();
   };
-  return graph.ForEachComponentBatch(sort_bytes, share_bytes, set_bytes,
-                                     verify_batch);
+  return graph.ForEachComponentBatch(options.sort_bytes, options.share_bytes,
+                                     set_bytes, verify_batch);
 }
 
 absl::Status FirstError(const std::vector<absl::Status>& statuses) {

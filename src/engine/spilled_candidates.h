@@ -8,10 +8,12 @@
 // that the streaming scan reports what the in-memory scan reports: buckets
 // are visited in (band, key) order, members in ascending text number, each
 // bucket paired by ForEachBucketPair() and each pair kept only when the two
-// signatures agree in enough positions. The pairs kept go to sorted runs
-// too: a corpus of many GB has hundreds of millions of them. Merged, they
-// form a CandidateGraph, split into connected components (independent
-// pieces of verification work) without holding the pairs in memory.
+// signatures agree in enough positions (on their low bytes, read back from
+// a scratch file a quarter or an eighth of the signatures' size). The pairs
+// kept go to sorted runs too: a corpus of many GB has hundreds of millions of
+// them. Merged, they form a CandidateGraph, split into connected components
+// (independent pieces of verification work) without holding the pairs in
+// memory.
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(SpilledCandidates found,
@@ -95,15 +97,14 @@ BucketPairing LevelPairing(const EngineOptions& options, double threshold,
 // PairBuckets()
 //
 // Merges `runs` into buckets and pairs each bucket as FindCandidates()
-// does, on pairing.threads threads; `read_signature(text, out)` fills a
-// text's num_perm values (called from several threads at once). The pairs
-// kept go to `pairs` (a pair found in several bands, several times).
-// Counts candidates, pruned pairs and oversized buckets into `stats`.
-// Returns the first error of reading or writing.
-template <typename Value>
+// does, on pairing.threads threads; `read_low_bytes(text, out)` fills a
+// text's num_perm low bytes (LowBytesOf(); called from several threads at
+// once). The pairs kept go to `pairs` (a pair found in several bands,
+// several times). Counts candidates, pruned pairs and oversized buckets
+// into `stats`. Returns the first error of reading or writing.
 absl::Status PairBuckets(
     SortedRuns<BandEntry>& runs, const BucketPairing& pairing,
-    absl::FunctionRef<absl::Status(uint32_t, Value*)> read_signature,
+    absl::FunctionRef<absl::Status(uint32_t, uint8_t*)> read_low_bytes,
     SortedRuns<CandidatePair>& pairs, LevelStats& stats);
 
 // A connected component of candidate pairs.
@@ -187,71 +188,88 @@ class CandidateGraph {
 // Step 3 of the streaming scan for one level, on top of PairBuckets():
 // the band keys of every representative signature in `signatures` (`slots`
 // of them, num_perm values each, in text order) go to sorted runs in
-// `tmp_dir` holding a quarter of `usable_bytes`, and are merged and paired,
-// the pairs kept sorted in an eighth of it. Texts are numbered below
-// `num_texts`; `text_of(slot)` is the text a slot represents, or nullopt
-// when the slot is not its text's representative; `slot_of(text)` is the
-// reverse. Progress is reported as "<level>s: candidates" before the merge.
+// `tmp_dir` holding a quarter of `usable_bytes`, and the signatures' low
+// bytes to a file a quarter (32-bit values) or an eighth (64-bit) of their
+// size; `signatures` is released then, and the runs merged and paired on
+// the low bytes, the pairs kept sorted in an eighth of the budget. Texts
+// are numbered below `num_texts`; `text_of(slot)` is the text a slot
+// represents, or nullopt when the slot is not its text's representative;
+// `slot_of(text)` is the reverse. Progress is reported as "<level>s:
+// candidates" before the merge.
 struct SpilledCandidates {
   CandidateGraph graph;
-  size_t band_runs = 0;     // sorted runs of band keys written to disk
-  uint64_t band_bytes = 0;  // and their bytes
-  uint64_t pair_bytes = 0;  // bytes of candidate pair runs written
+  size_t band_runs = 0;         // sorted runs of band keys written to disk
+  uint64_t band_bytes = 0;      // and their bytes
+  uint64_t low_byte_bytes = 0;  // bytes of the signatures' low bytes
+  uint64_t pair_bytes = 0;      // bytes of candidate pair runs written
 };
 template <typename Value>
 absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
-    const SpillFile& signatures, uint32_t slots, uint32_t num_texts,
+    std::unique_ptr<SpillFile> signatures, uint32_t slots, uint32_t num_texts,
     const LshParams& lsh, const BucketPairing& pairing,
     const EngineOptions& options, const std::string& tmp_dir,
     uint64_t usable_bytes,
     absl::FunctionRef<std::optional<uint32_t>(uint32_t)> text_of,
     absl::FunctionRef<uint64_t(uint32_t)> slot_of, LevelStats& stats);
 
+// How connected components are verified (VerifyComponent(),
+// VerifyComponents()).
+struct ComponentVerification {
+  double threshold = 0.0;    // exact Jaccard a verified pair reaches
+  uint64_t share_bytes = 0;  // of shingle sets held at a time
+  uint64_t sort_bytes = 0;   // to sort the graph's pairs by component
+  int threads = 1;           // components of a batch verified at once
+  std::string tmp_dir;       // for the verified pairs of a large component
+};
+
 // VerifyComponent()
 //
 // Verifies `component`'s pairs on the exact shingle sets and clusters them
 // without chaining, with the result of VerifyCandidates() and
 // ClusterWithoutChaining() (cluster/cluster.h) over all its sets at once,
-// but holding about `share_bytes` of sets at a time. `set_bytes(i)` is the
-// size of text i's set (i indexes component.texts); `read_sets(indexes)`
-// reads the sets of ascending indexes. Each cluster (ascending indexes) is
-// passed to `emit` with the exact similarity of two of its members, while
-// their sets are held. Returns the number of pairs verified, or the first
-// error of reading or of `emit`.
+// but holding about options.share_bytes of sets at a time. `set_bytes(i)`
+// is the size of text i's set (i indexes component.texts);
+// `read_sets(indexes)` reads the sets of ascending indexes. Each cluster
+// (ascending indexes) is passed to `emit` with the exact similarity of two
+// of its members, while their sets are held. Returns the number of pairs
+// verified, or the first error of reading, of scratch files or of `emit`.
 //
-// A component whose sets fit in `share_bytes` is read at once. A larger one
+// A component whose sets fit in the share is read at once. A larger one
 // (candidate pairs chain many texts) is verified in blocks of consecutive
 // texts within half the share, each against its pairs' other texts read in
-// chunks within the other half; the verified pairs split it into smaller
-// groups, each clustered on its own. Clusters never cross those groups, so
-// the result is the same. A group whose sets exceed the share is clustered
-// with its sets read as the clustering asks for them, kept within the
-// share. Pairs are read in order through Component::ReadPairs(), those of
-// one block at a time. Memory beyond the sets: a bit per text, 16 bytes per
-// verified pair and per text with one, and 32 per verified pair and ~24
-// per text of the group being clustered (ClusterWithoutChaining()).
+// chunks within the other half; the verified pairs go to a scratch file in
+// options.tmp_dir and split the component into groups, each clustered on
+// its own (clusters never cross them, so the result is the same), its
+// pairs brought together by an external sort within half the share. A
+// group whose sets exceed the other half is clustered with its sets read as
+// the clustering asks for them, kept within that half. Pairs are read in order
+// through Component::ReadPairs(), those of one block at a time. Memory
+// beyond the shares, for a larger component: a bit per text while it is
+// verified, 8 bytes per text with a verified pair, and 32 bytes per
+// verified pair and ~24 per text of the group being clustered
+// (ClusterWithoutChaining()).
 using ReadSets =
     absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint64_t>>>(
         absl::Span<const uint32_t>)>;
 using EmitCluster = absl::FunctionRef<absl::Status(
     absl::Span<const uint32_t>, absl::FunctionRef<double(size_t, size_t)>)>;
 absl::StatusOr<size_t> VerifyComponent(
-    const Component& component, double threshold, uint64_t share_bytes,
+    const Component& component, const ComponentVerification& options,
     absl::FunctionRef<uint64_t(uint32_t)> set_bytes, ReadSets read_sets,
     EmitCluster emit);
 
 // VerifyComponents()
 //
 // Step 4 of the streaming scan for one level: the components of `graph`
-// (their pairs sorted by component in `sort_bytes`), in batches whose sets
-// take at most `share_bytes`, each verified and clustered by
-// VerifyComponent() with `share_bytes`, the components of a batch on
-// `threads` threads. `set_bytes(text)` sizes a text's set,
-// `read_sets(component, indexes)` reads those of a component;
-// `make_cluster(component, members, similarity)` describes a cluster (on
-// several threads at once). Each cluster goes to `clusters` as it is
-// found (Add() calls serialized, in no fixed order); verified pairs
-// and clusters are counted into `stats`, components into `components`.
+// (their pairs sorted by component in options.sort_bytes), in batches whose
+// sets take at most options.share_bytes, each verified and clustered by
+// VerifyComponent(), the components of a batch on options.threads threads.
+// `set_bytes(text)` sizes a text's set, `read_sets(component, indexes)`
+// reads those of a component; `make_cluster(component, members,
+// similarity)` describes a cluster (on several threads at once). Each
+// cluster goes to `clusters` as it is found (Add() calls serialized, in no
+// fixed order); verified pairs and clusters are counted into `stats`,
+// components into `components`.
 using ReadComponentSets =
     absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint64_t>>>(
         const Component&, absl::Span<const uint32_t>)>;
@@ -262,9 +280,8 @@ struct ComponentStats {
   size_t count = 0;    // components verified
   size_t largest = 0;  // distinct texts in the largest
 };
-absl::Status VerifyComponents(const CandidateGraph& graph, uint64_t sort_bytes,
-                              uint64_t share_bytes, int threads,
-                              double threshold,
+absl::Status VerifyComponents(const CandidateGraph& graph,
+                              const ComponentVerification& options,
                               absl::FunctionRef<uint64_t(uint32_t)> set_bytes,
                               ReadComponentSets read_sets,
                               MakeComponentCluster make_cluster,

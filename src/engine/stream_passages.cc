@@ -189,7 +189,8 @@ absl::StatusOr<CandidateGraph> PassageSpill<Value>::Candidates(
   NEARDUP_ASSIGN_OR_RETURN(
       SpilledCandidates found,
       FindSpilledCandidates<Value>(
-          *signatures_, first_passage_.back(), first_passage_.back(), lsh_,
+          std::move(signatures_), first_passage_.back(), first_passage_.back(),
+          lsh_,
           LevelPairing(options_, options_.passage.threshold, hasher_.num_perm(),
                        "passage"),
           options_, spill_.tmp_dir, usable_,
@@ -199,8 +200,8 @@ absl::StatusOr<CandidateGraph> PassageSpill<Value>::Candidates(
           },
           [](uint32_t passage) { return uint64_t{passage}; }, stats));
   spill.band_runs += found.band_runs;
-  spill.scratch_bytes +=
-      found.band_bytes + found.pair_bytes + found.graph.bytes();
+  spill.scratch_bytes += found.band_bytes + found.low_byte_bytes +
+                         found.pair_bytes + found.graph.bytes();
   return std::move(found.graph);
 }
 
@@ -344,7 +345,6 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
       records_->size() + signatures_->size() + members_->size();
   NEARDUP_ASSIGN_OR_RETURN(const CandidateGraph graph,
                            Candidates(level, spill));
-  signatures_.reset();
   if (options_.progress) options_.progress({"passages: verification", 0, 0});
   NEARDUP_ASSIGN_OR_RETURN(const ShingleStore store,
                            StoreShingles(graph, documents));
@@ -352,17 +352,21 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
 
   // A bit per repeated text that joined a cluster, set from several threads.
   std::vector<std::atomic<uint64_t>> clustered((repeated_.size() + 63) / 64);
-  const double threshold = options_.passage.threshold;
   // Components in batches whose shingle sets fit in a quarter of the budget
   // (a larger one alone, verified in pieces of that size), their pairs
   // sorted by component in another quarter.
-  const uint64_t share_bytes = usable_ / 4;
+  ComponentVerification verification;
+  verification.threshold = options_.passage.threshold;
+  verification.share_bytes = usable_ / 4;
+  verification.sort_bytes = usable_ / 4;
+  verification.threads = options_.threads;
+  verification.tmp_dir = spill_.tmp_dir;
   const auto set_bytes = [&](uint32_t passage) {
     return store.Bytes(passage) + sizeof(std::vector<uint64_t>) +
            sizeof(ShingleSet);
   };
   NEARDUP_RETURN_IF_ERROR(VerifyComponents(
-      graph, usable_ / 4, share_bytes, options_.threads, threshold, set_bytes,
+      graph, verification, set_bytes,
       [&](const Component& component, absl::Span<const uint32_t> indexes)
           -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
         std::vector<std::vector<uint64_t>> sets;

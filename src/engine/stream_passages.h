@@ -144,8 +144,9 @@ class PassageSpill {
   LshParams lsh_;
   const size_t k_;
   const uint64_t usable_;
-  std::unique_ptr<SpillFile> records_;     // passage i's at i * 12 bytes
-  std::unique_ptr<SpillFile> signatures_;  // passage i's at i * k_ values
+  std::unique_ptr<SpillFile> records_;  // passage i's at i * 12 bytes
+  // Passage i's at i * k_ values; handed to FindSpilledCandidates().
+  std::unique_ptr<SpillFile> signatures_;
   std::unique_ptr<SortedRuns<TextEntry>> texts_;
   std::unique_ptr<SpillFile> members_;    // passages of repeated texts
   std::vector<uint32_t> first_passage_;   // per document, then the total

@@ -146,9 +146,8 @@ class StreamScanner {
         OverlapSpill::Create(spill_.tmp_dir, static_cast<size_t>(usable_ / 4),
                              result_.documents->size()));
     if (options_.passages()) NEARDUP_RETURN_IF_ERROR(Overlaps());
-    result_.spill.scratch_bytes += result_.documents->bytes() +
-                                   signatures_->size() +
-                                   result_.clusters->bytes();
+    result_.spill.scratch_bytes +=
+        result_.documents->bytes() + result_.clusters->bytes();
     return std::move(result_);
   }
 
@@ -221,10 +220,11 @@ class StreamScanner {
   // buckets paired and pruned as lsh/lsh.h does, into pairs of groups.
   absl::StatusOr<CandidateGraph> Candidates() {
     Report(options_, "documents: band keys", 0);
+    result_.spill.scratch_bytes += signatures_->size();
     NEARDUP_ASSIGN_OR_RETURN(
         SpilledCandidates found,
         FindSpilledCandidates<Value>(
-            *signatures_, static_cast<uint32_t>(items_.size()),
+            std::move(signatures_), static_cast<uint32_t>(items_.size()),
             static_cast<uint32_t>(groups_.first_item.size()), lsh_,
             LevelPairing(options_, options_.document.threshold,
                          hasher_.num_perm(), "document"),
@@ -237,8 +237,8 @@ class StreamScanner {
             [&](uint32_t group) { return uint64_t{groups_.first_item[group]}; },
             result_.scan.stats.document));
     result_.spill.band_runs += found.band_runs;
-    result_.spill.scratch_bytes +=
-        found.band_bytes + found.pair_bytes + found.graph.bytes();
+    result_.spill.scratch_bytes += found.band_bytes + found.low_byte_bytes +
+                                   found.pair_bytes + found.graph.bytes();
     return std::move(found.graph);
   }
 
@@ -310,17 +310,21 @@ class StreamScanner {
     const size_t num_groups = groups_.first_item.size();
     ScanStats& stats = result_.scan.stats;
     std::vector<uint8_t> clustered(num_groups, 0);
-    const double threshold = options_.document.threshold;
     // Components in batches whose shingle sets fit in a quarter of the
     // budget (a larger one alone, verified in pieces of that size; a
     // document's text and word shingles take about twice its normalized
     // text), their pairs sorted by component in another quarter.
-    const uint64_t share_bytes = usable_ / 4;
+    ComponentVerification verification;
+    verification.threshold = options_.document.threshold;
+    verification.share_bytes = usable_ / 4;
+    verification.sort_bytes = usable_ / 4;
+    verification.threads = options_.threads;
+    verification.tmp_dir = spill_.tmp_dir;
     const auto set_bytes = [&](uint32_t group) {
       return 2 * uint64_t{items_[groups_.first_item[group]].normalized_length};
     };
     NEARDUP_RETURN_IF_ERROR(VerifyComponents(
-        graph, usable_ / 4, share_bytes, options_.threads, threshold, set_bytes,
+        graph, verification, set_bytes,
         [&](const Component& component, absl::Span<const uint32_t> indexes) {
           return ShingleGroups(component.texts, indexes);
         },
@@ -367,7 +371,8 @@ class StreamScanner {
   const size_t k_;
   const uint64_t usable_;  // the budget less kFixedBytes
   StreamScanResult result_;
-  std::unique_ptr<SpillFile> signatures_;  // item i's at i * k_ values
+  // Item i's at i * k_ values; handed to FindSpilledCandidates().
+  std::unique_ptr<SpillFile> signatures_;
   std::vector<Item> items_;
   Groups groups_;
   std::unique_ptr<PassageSpill<Value>> passages_;  // when passages run

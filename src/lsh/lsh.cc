@@ -98,12 +98,7 @@ struct BandEntry {
   uint32_t item;
 };
 
-// The low byte of every signature value. Two signatures agree in at least
-// as many low bytes as whole values, so a pair that fails AgreeAtLeast()
-// on these fails it on the values: a filter that never drops a pair the
-// full check keeps. It reads 1/4 (32-bit) or 1/8 (64-bit) of the memory of
-// the full check, whose cost is a cache miss per bucket pair (10^8 of them
-// on a season of OCR'd front pages, most of them dropped).
+// The low byte of every signature value (see LowBytesAgreeAtLeast()).
 // Left uninitialized until the threads write it: zeroing 10^8 bytes first
 // would fault in every page on one thread.
 template <typename Value>
@@ -119,32 +114,6 @@ std::unique_ptr<uint8_t[]> LowBytes(absl::Span<const Value> signatures,
         }
       });
   return low;
-}
-
-// AgreeAtLeast() on bytes: 16 at a time with SSE2 (part of every x86-64
-// CPU), counted in byte lanes that are summed before they can overflow.
-bool LowBytesAgreeAtLeast(const uint8_t* x, const uint8_t* y, size_t k,
-                          size_t needed) {
-  size_t equal = 0, j = 0;
-#if defined(__SSE2__) && defined(__x86_64__)
-  constexpr size_t kLanes = 16;
-  while (j + kLanes <= k) {
-    __m128i lanes = _mm_setzero_si128();
-    const size_t end = std::min(k - k % kLanes, j + 255 * kLanes);
-    for (; j < end; j += kLanes) {
-      const __m128i a =
-          _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + j));
-      const __m128i b =
-          _mm_loadu_si128(reinterpret_cast<const __m128i*>(y + j));
-      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(a, b));  // equal lanes are -1
-    }
-    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
-    equal += static_cast<size_t>(_mm_cvtsi128_si64(sums)) +
-             static_cast<size_t>(_mm_extract_epi16(sums, 4));
-  }
-#endif
-  for (; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
-  return equal >= needed;
 }
 
 template <typename Value>
@@ -196,39 +165,14 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
           return x.key != y.key ? x.key < y.key : x.item < y.item;
         });
     BandResult& result = bands[band];
-    // Pairs that pass the filter wait in `passed` for the check on whole
-    // values, whose memory is fetched as they arrive: a batch's cache misses
-    // overlap instead of stalling one by one.
-    constexpr size_t kBatch = 16;
-    std::vector<Pair> passed;
-    const auto check_passed = [&] {
-      for (const auto& [a, b] : passed) {
-        if (AgreeAtLeast(signatures.data() + size_t{a} * k,
-                         signatures.data() + size_t{b} * k, k, needed)) {
-          result.pairs.emplace_back(a, b);
-        } else {
-          ++result.pruned;
-        }
-      }
-      passed.clear();
-    };
     const auto emit = [&](uint32_t a, uint32_t b) {  // a < b
       ++result.bucket_pairs;
-      if (needed == 0) {
+      if (needed == 0 ||
+          LowBytesAgreeAtLeast(low.get() + size_t{a} * k,
+                               low.get() + size_t{b} * k, k, needed)) {
         result.pairs.emplace_back(a, b);
-      } else if (!LowBytesAgreeAtLeast(low.get() + size_t{a} * k,
-                                       low.get() + size_t{b} * k, k, needed)) {
-        ++result.pruned;
       } else {
-        for (const uint32_t item : {a, b}) {
-          const char* values =
-              reinterpret_cast<const char*>(signatures.data() + item * k);
-          for (size_t line = 0; line < k * sizeof(Value); line += 64) {
-            __builtin_prefetch(values + line);
-          }
-        }
-        passed.emplace_back(a, b);
-        if (passed.size() == kBatch) check_passed();
+        ++result.pruned;
       }
     };
     // Items of the buckets shared by two or more (most are singletons), and
@@ -266,7 +210,6 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
       }
       bucket_begin = bucket_end;
     }
-    check_passed();
     const std::lock_guard<std::mutex> lock(pool_mutex);
     pool.push_back(std::move(buffers));
   });
@@ -311,6 +254,32 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
 size_t AgreementNeeded(double min_estimate, int num_perm) {
   return static_cast<size_t>(
       std::ceil(min_estimate * static_cast<double>(num_perm)));
+}
+
+// 16 bytes at a time with SSE2 (part of every x86-64 CPU), counted in byte
+// lanes that are summed before they can overflow.
+bool LowBytesAgreeAtLeast(const uint8_t* x, const uint8_t* y, size_t k,
+                          size_t needed) {
+  size_t equal = 0, j = 0;
+#if defined(__SSE2__) && defined(__x86_64__)
+  constexpr size_t kLanes = 16;
+  while (j + kLanes <= k) {
+    __m128i lanes = _mm_setzero_si128();
+    const size_t end = std::min(k - k % kLanes, j + 255 * kLanes);
+    for (; j < end; j += kLanes) {
+      const __m128i a =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + j));
+      const __m128i b =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(y + j));
+      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(a, b));  // equal lanes are -1
+    }
+    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+    equal += static_cast<size_t>(_mm_cvtsi128_si64(sums)) +
+             static_cast<size_t>(_mm_extract_epi16(sums, 4));
+  }
+#endif
+  for (; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
+  return equal >= needed;
 }
 
 double EstimateFloor(double threshold, int num_perm) {

@@ -72,7 +72,8 @@ absl::Status ValidateLshParams(const LshParams& params, int num_perm);
 struct CandidateOptions {
   // Buckets larger than this (>= 2) are paired in linear time.
   size_t max_bucket = 200;
-  // Pairs whose signatures agree in fewer than this share of positions are
+  // Pairs whose signatures agree in fewer than this share of positions
+  // (counted on the values' low bytes, see LowBytesAgreeAtLeast()) are
   // dropped as they are found (see EstimateFloor()); 0 keeps every pair.
   double min_estimate = 0;
   // Bands are searched in parallel; the result does not depend on it.
@@ -124,18 +125,25 @@ uint64_t BandKey(const Value* values, int rows, int band) {
                 static_cast<uint64_t>(band));
 }
 
-// AgreementNeeded() / AgreeAtLeast()
+// AgreementNeeded() / LowBytesOf() / LowBytesAgreeAtLeast()
 //
 // How many of `num_perm` positions two signatures must agree in to pass
-// `min_estimate`, and whether two signatures of `k` values do.
+// `min_estimate`, and the check itself, made on the low byte of each value
+// (b-bit minwise hashing with b = 8): `k` bytes per signature, 1/4 (32-bit
+// values) or 1/8 (64-bit) of the memory or disk the values take. Two
+// signatures agree in at least as many low bytes as values, so the check
+// never drops a pair that the values would keep; it keeps a few more (two
+// unequal values share a low byte with probability 1/256, which adds about
+// (1 - J) * k / 256 agreements, 0.3 of 128 at J = 0.3), which exact
+// verification then judges. Both scans use it, so that the streaming scan
+// can read a quarter of the bytes per bucket member.
 size_t AgreementNeeded(double min_estimate, int num_perm);
 template <typename Value>
-bool AgreeAtLeast(const Value* x, const Value* y, size_t k, size_t needed) {
-  if (needed == 0) return true;
-  size_t equal = 0;
-  for (size_t j = 0; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
-  return equal >= needed;
+void LowBytesOf(const Value* values, size_t k, uint8_t* out) {
+  for (size_t j = 0; j < k; ++j) out[j] = static_cast<uint8_t>(values[j]);
 }
+bool LowBytesAgreeAtLeast(const uint8_t* x, const uint8_t* y, size_t k,
+                          size_t needed);
 
 // ForEachBucketPair()
 //

@@ -247,6 +247,16 @@ absl::Status IgnoreCluster(absl::Span<const uint32_t>,
   return absl::OkStatus();
 }
 
+// VerifyComponent()'s options: scratch files in `dir`.
+ComponentVerification Verification(double threshold, uint64_t share_bytes,
+                                   const TempDir& dir) {
+  ComponentVerification options;
+  options.threshold = threshold;
+  options.share_bytes = share_bytes;
+  options.tmp_dir = dir.path();
+  return options;
+}
+
 // What VerifyCandidates() and ClusterWithoutChaining() find over all of a
 // component's sets at once.
 struct AllAtOnce {
@@ -267,6 +277,9 @@ TEST(VerifyComponentTest, InPiecesClustersAsAllAtOnce) {
   const auto [edges, expected] = ClusterAllAtOnce(c, kThreshold);
   ASSERT_GT(expected.size(), 60u);  // some families split
   ASSERT_LT(edges.size(), c.component.pairs.size());
+  // More verified pairs than SortedRuns holds at the least (1024), so that
+  // grouping them in pieces writes sorted runs and merges them.
+  ASSERT_GT(edges.size(), 1024u);
 
   // The same component with its pairs on disk, as a component with too
   // many pairs to hold keeps them.
@@ -295,7 +308,7 @@ TEST(VerifyComponentTest, InPiecesClustersAsAllAtOnce) {
       uint64_t largest_read = 0;
       std::vector<std::vector<uint32_t>> clusters;
       const absl::StatusOr<size_t> verified = VerifyComponent(
-          *component, kThreshold, share,
+          *component, Verification(kThreshold, share, dir),
           [&](uint32_t i) { return uint64_t{c.sets[i].size() * 8}; },
           [&](absl::Span<const uint32_t> indexes)
               -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
@@ -352,6 +365,7 @@ ChainedComponent MakeSlidingChain() {
 }
 
 TEST(VerifyComponentTest, AGroupLargerThanItsShareIsClusteredAsAllAtOnce) {
+  TempDir dir;
   const ChainedComponent c = MakeSlidingChain();
   constexpr double kThreshold = 0.7;
   const auto [edges, expected] = ClusterAllAtOnce(c, kThreshold);
@@ -364,7 +378,8 @@ TEST(VerifyComponentTest, AGroupLargerThanItsShareIsClusteredAsAllAtOnce) {
     size_t reads = 0;
     std::vector<std::vector<uint32_t>> clusters;
     const absl::StatusOr<size_t> verified = VerifyComponent(
-        c.component, kThreshold, share, [&](uint32_t) { return kSetBytes; },
+        c.component, Verification(kThreshold, share, dir),
+        [&](uint32_t) { return kSetBytes; },
         [&](absl::Span<const uint32_t> indexes)
             -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
           std::vector<std::vector<uint64_t>> sets;
@@ -389,6 +404,7 @@ TEST(VerifyComponentTest, AGroupLargerThanItsShareIsClusteredAsAllAtOnce) {
 }
 
 TEST(VerifyComponentTest, AnErrorAtAnyReadIsPassedOn) {
+  TempDir dir;
   for (const ChainedComponent& c :
        {MakeChainedComponent(), MakeSlidingChain()}) {
     const auto set_bytes = [&](uint32_t i) {
@@ -401,8 +417,8 @@ TEST(VerifyComponentTest, AnErrorAtAnyReadIsPassedOn) {
         ++calls;
         return SetsOf(c, indexes);
       };
-      ASSERT_THAT(VerifyComponent(c.component, 0.7, share, set_bytes,
-                                  counting_read, IgnoreCluster)
+      ASSERT_THAT(VerifyComponent(c.component, Verification(0.7, share, dir),
+                                  set_bytes, counting_read, IgnoreCluster)
                       .status(),
                   IsOk());
       const size_t total_calls = calls;
@@ -425,8 +441,8 @@ TEST(VerifyComponentTest, AnErrorAtAnyReadIsPassedOn) {
           return SetsOf(c, indexes);
         };
         EXPECT_THAT(
-            VerifyComponent(c.component, 0.7, share, set_bytes, read,
-                            IgnoreCluster)
+            VerifyComponent(c.component, Verification(0.7, share, dir),
+                            set_bytes, read, IgnoreCluster)
                 .status(),
             StatusIs(absl::StatusCode::kDataLoss, HasSubstr("short read")));
       }
@@ -435,6 +451,7 @@ TEST(VerifyComponentTest, AnErrorAtAnyReadIsPassedOn) {
 }
 
 TEST(VerifyComponentTest, PassesOnErrorsOfReadingAndOfEmit) {
+  TempDir dir;
   const ChainedComponent c = MakeChainedComponent();
   const auto set_bytes = [&](uint32_t i) {
     return uint64_t{c.sets[i].size() * 8};
@@ -445,7 +462,7 @@ TEST(VerifyComponentTest, PassesOnErrorsOfReadingAndOfEmit) {
   };
   for (const uint64_t share : {uint64_t{1} << 30, uint64_t{2000}}) {
     EXPECT_THAT(VerifyComponent(
-                    c.component, 0.7, share, set_bytes,
+                    c.component, Verification(0.7, share, dir), set_bytes,
                     [](absl::Span<const uint32_t>)
                         -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
                       return absl::DataLossError("short read");
@@ -453,18 +470,32 @@ TEST(VerifyComponentTest, PassesOnErrorsOfReadingAndOfEmit) {
                     IgnoreCluster)
                     .status(),
                 StatusIs(absl::StatusCode::kDataLoss, HasSubstr("short read")));
-    EXPECT_THAT(VerifyComponent(c.component, 0.7, share, set_bytes, read,
+    EXPECT_THAT(VerifyComponent(c.component, Verification(0.7, share, dir),
+                                set_bytes, read,
                                 [](absl::Span<const uint32_t>,
                                    absl::FunctionRef<double(size_t, size_t)>) {
                                   return absl::InternalError("emit failed");
                                 })
                     .status(),
                 StatusIs(absl::StatusCode::kInternal, HasSubstr("emit")));
-    EXPECT_THAT(
-        VerifyComponent(c.component, 0.7, share, set_bytes, read, IgnoreCluster)
-            .status(),
-        IsOk());
+    EXPECT_THAT(VerifyComponent(c.component, Verification(0.7, share, dir),
+                                set_bytes, read, IgnoreCluster)
+                    .status(),
+                IsOk());
   }
+  // A component verified in pieces keeps its verified pairs in scratch
+  // files; one verified at once needs none.
+  ComponentVerification no_scratch = Verification(0.7, 2000, dir);
+  no_scratch.tmp_dir = dir.path() + "/missing";
+  EXPECT_THAT(
+      VerifyComponent(c.component, no_scratch, set_bytes, read, IgnoreCluster)
+          .status(),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("missing")));
+  no_scratch.share_bytes = uint64_t{1} << 30;
+  EXPECT_THAT(
+      VerifyComponent(c.component, no_scratch, set_bytes, read, IgnoreCluster)
+          .status(),
+      IsOk());
 }
 
 }  // namespace

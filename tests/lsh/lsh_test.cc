@@ -101,12 +101,12 @@ TEST(LshTest, PairsBelowTheEstimateFloorAreDroppedAsFound) {
 }
 
 // FindCandidates() against a direct reading of its contract: every pair
-// sharing a band, kept when its signatures agree in enough positions.
-// Values changed above the low byte agree in it without being equal (pairs
-// the byte filter lets through and the full check must drop); values changed
-// in it make the filter as strict as the full check. Pairs sit exactly on
-// the floor. For 32- and 64-bit values and a num_perm that is and
-// one that is not a multiple of 16.
+// sharing a band, kept when its signatures agree in enough positions,
+// counted on the values' low bytes. Values changed above the low byte agree
+// in it without being equal (pairs kept that whole values would drop);
+// values changed in it make the two counts equal. Pairs sit exactly on the
+// floor. For 32- and 64-bit values and a num_perm that is and one that is
+// not a multiple of 16.
 template <typename Value>
 void ExpectReferencePairs(int k, bool above_low_byte, uint32_t seed) {
   constexpr uint32_t n = 300;
@@ -127,7 +127,8 @@ void ExpectReferencePairs(int k, bool above_low_byte, uint32_t seed) {
   // Every pair sharing a band, once per band, with its agreement count.
   struct BucketPair {
     uint32_t a, b;
-    size_t equal;
+    size_t equal;         // low bytes
+    size_t equal_values;  // whole values
   };
   std::vector<BucketPair> bucket_pairs;
   for (int band = 0; band < params.bands; ++band) {
@@ -139,38 +140,47 @@ void ExpectReferencePairs(int k, bool above_low_byte, uint32_t seed) {
     for (const auto& [values, members] : buckets) {
       for (size_t i = 0; i < members.size(); ++i) {
         for (size_t j = i + 1; j < members.size(); ++j) {
-          size_t equal = 0;
+          size_t equal = 0, equal_values = 0;
           for (int v = 0; v < k; ++v) {
-            equal += signatures[size_t{members[i]} * k + v] ==
-                     signatures[size_t{members[j]} * k + v];
+            const Value x = signatures[size_t{members[i]} * k + v];
+            const Value y = signatures[size_t{members[j]} * k + v];
+            equal += static_cast<uint8_t>(x) == static_cast<uint8_t>(y);
+            equal_values += x == y;
           }
-          bucket_pairs.push_back({members[i], members[j], equal});
+          bucket_pairs.push_back({members[i], members[j], equal, equal_values});
         }
       }
     }
   }
-  // Floors at and around the median agreement, so that pairs sit exactly on
-  // the floor.
+  // Floors at and around the median agreement of values, so that pairs sit
+  // exactly on the floor.
   std::vector<size_t> counts;
-  for (const BucketPair& p : bucket_pairs) counts.push_back(p.equal);
+  for (const BucketPair& p : bucket_pairs) counts.push_back(p.equal_values);
   std::nth_element(counts.begin(), counts.begin() + counts.size() / 2,
                    counts.end());
   const size_t median = counts[counts.size() / 2];
   for (const size_t needed : {median - 1, median, median + 1}) {
     std::vector<std::pair<uint32_t, uint32_t>> expected;
-    size_t pruned = 0;
+    size_t pruned = 0, kept_by_low_bytes = 0;
     for (const BucketPair& p : bucket_pairs) {
       if (p.equal >= needed) {
         expected.emplace_back(p.a, p.b);
+        if (p.equal_values < needed) ++kept_by_low_bytes;
       } else {
         ++pruned;
       }
+    }
+    // Whole values would drop many of the pairs kept, or none of them.
+    if (above_low_byte) {
+      ASSERT_GT(kept_by_low_bytes, 100u);
+    } else {
+      ASSERT_EQ(kept_by_low_bytes, 0u);
+      ASSERT_GT(pruned, 100u);
     }
     std::sort(expected.begin(), expected.end());
     expected.erase(std::unique(expected.begin(), expected.end()),
                    expected.end());
     ASSERT_GT(expected.size(), 100u);
-    ASSERT_GT(pruned, 100u);
     const double min_estimate = (static_cast<double>(needed) - 0.5) / k;
     ASSERT_EQ(AgreementNeeded(min_estimate, k), needed);
     const CandidateSet c = FindCandidates(
