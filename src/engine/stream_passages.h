@@ -28,11 +28,12 @@
 // Memory per passage: a bit and a half; per document: 8 bytes; per
 // repeated text: 12 bytes (boilerplate: 24); per text in a candidate pair:
 // ~4 bytes; plus the shares of the budget named in engine/stream_scan.h,
-// and, while the largest component is verified, a bit per text and ~16
-// bytes per verified pair and per text with one (VerifyComponent()).
-// Disk per passage:
-// num_perm signature values, 12 bytes of offsets, 24 bytes per run entry,
-// and bands x 16 bytes of band keys; per candidate pair ~28 bytes.
+// and, while the largest component is verified, a bit per text, 8 bytes
+// per text with a verified pair and the pairs of the group being clustered
+// (VerifyComponent()). Disk per passage: num_perm signature values
+// (released once its band keys are written), num_perm low bytes, 12 bytes
+// of offsets, 24 bytes per run entry, and bands x 16 bytes of band keys;
+// per candidate pair ~28 bytes.
 //
 // Thread safety: one thread calls; Finish() runs on options.threads.
 

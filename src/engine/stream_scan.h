@@ -36,18 +36,20 @@
 // candidate pairs, a quarter to sort pairs by component and a quarter for
 // the shingle sets of a batch of components, a sixteenth for the index of
 // clusters, a quarter each for the two sorts of overlaps; the
-// per-document and per-passage bytes above; plus, not bounded, ~16 bytes
-// per verified pair and per text with one in the largest component while
-// it is verified, and ~4 bytes per text in a candidate pair. Disk:
-// about the corpus size (the document store) plus signatures and band
-// keys; with passages, ~num_perm values and 31 band keys per sentence, ~13
-// times the text.
+// per-document and per-passage bytes above; plus, not bounded, 8 bytes
+// per text with a verified pair in the largest component while it is
+// verified, the pairs of its largest verified group, and ~4 bytes per text
+// in a candidate pair. Disk: about the corpus size (the document store)
+// plus signatures and band keys; with passages, ~num_perm values and 31
+// band keys per sentence: ~15 times the text written, ~10 times on disk at
+// once (the signatures are released once their band keys and low bytes
+// are written).
 // Measured: 5.3 GB of generated news (2.66 M documents) within a 500 MB
 // budget peaked at 445 MB RSS at the document level; at both levels, 319 MB
 // of generated news within 100 MB peaked at 136 MB (Scan(): 5.55 GB), the
 // chronam1916 Q1 file within 100 MiB at 247 MB (Scan(): 2.93 GB), and 1.06
-// GB of generated news within 100 MiB at 251 MB, while its largest
-// candidate component (2.19 M sentences) was verified
+// GB of generated news within 100 MiB at 242 MB, while its largest
+// candidate component (2.2 M sentences) was verified
 // (bench/past_memory.sh; README "Corpora larger than memory").
 //
 // Example:
