@@ -376,6 +376,18 @@ absl::Status Component::ReadPairs(uint64_t begin,
   return absl::OkStatus();
 }
 
+ComponentVerification LevelVerification(const EngineOptions& options,
+                                        double threshold, uint64_t usable_bytes,
+                                        const std::string& tmp_dir) {
+  ComponentVerification verification;
+  verification.threshold = threshold;
+  verification.share_bytes = usable_bytes / 4;
+  verification.sort_bytes = usable_bytes / 4;
+  verification.threads = options.threads;
+  verification.tmp_dir = tmp_dir;
+  return verification;
+}
+
 template <typename Value>
 absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
     std::unique_ptr<SpillFile> signatures, uint32_t slots, uint32_t num_texts,

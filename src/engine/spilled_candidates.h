@@ -222,6 +222,14 @@ struct ComponentVerification {
   std::string tmp_dir;       // for the verified pairs of a large component
 };
 
+// The verification of one level within `usable_bytes`: components in
+// batches whose shingle sets fit in a quarter of it (a larger one alone,
+// verified in pieces of that size), their pairs sorted by component in
+// another quarter; threshold and threads from `options`.
+ComponentVerification LevelVerification(const EngineOptions& options,
+                                        double threshold, uint64_t usable_bytes,
+                                        const std::string& tmp_dir);
+
 // VerifyComponent()
 //
 // Verifies `component`'s pairs on the exact shingle sets and clusters them

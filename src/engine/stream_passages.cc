@@ -352,21 +352,15 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
 
   // A bit per repeated text that joined a cluster, set from several threads.
   std::vector<std::atomic<uint64_t>> clustered((repeated_.size() + 63) / 64);
-  // Components in batches whose shingle sets fit in a quarter of the budget
-  // (a larger one alone, verified in pieces of that size), their pairs
-  // sorted by component in another quarter.
-  ComponentVerification verification;
-  verification.threshold = options_.passage.threshold;
-  verification.share_bytes = usable_ / 4;
-  verification.sort_bytes = usable_ / 4;
-  verification.threads = options_.threads;
-  verification.tmp_dir = spill_.tmp_dir;
   const auto set_bytes = [&](uint32_t passage) {
     return store.Bytes(passage) + sizeof(std::vector<uint64_t>) +
            sizeof(ShingleSet);
   };
   NEARDUP_RETURN_IF_ERROR(VerifyComponents(
-      graph, verification, set_bytes,
+      graph,
+      LevelVerification(options_, options_.passage.threshold, usable_,
+                        spill_.tmp_dir),
+      set_bytes,
       [&](const Component& component, absl::Span<const uint32_t> indexes)
           -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {
         std::vector<std::vector<uint64_t>> sets;

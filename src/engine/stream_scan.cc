@@ -310,21 +310,16 @@ class StreamScanner {
     const size_t num_groups = groups_.first_item.size();
     ScanStats& stats = result_.scan.stats;
     std::vector<uint8_t> clustered(num_groups, 0);
-    // Components in batches whose shingle sets fit in a quarter of the
-    // budget (a larger one alone, verified in pieces of that size; a
-    // document's text and word shingles take about twice its normalized
-    // text), their pairs sorted by component in another quarter.
-    ComponentVerification verification;
-    verification.threshold = options_.document.threshold;
-    verification.share_bytes = usable_ / 4;
-    verification.sort_bytes = usable_ / 4;
-    verification.threads = options_.threads;
-    verification.tmp_dir = spill_.tmp_dir;
+    // A document's text and word shingles take about twice its normalized
+    // text.
     const auto set_bytes = [&](uint32_t group) {
       return 2 * uint64_t{items_[groups_.first_item[group]].normalized_length};
     };
     NEARDUP_RETURN_IF_ERROR(VerifyComponents(
-        graph, verification, set_bytes,
+        graph,
+        LevelVerification(options_, options_.document.threshold, usable_,
+                          spill_.tmp_dir),
+        set_bytes,
         [&](const Component& component, absl::Span<const uint32_t> indexes) {
           return ShingleGroups(component.texts, indexes);
         },
