@@ -49,8 +49,9 @@
 // of generated news within 100 MB peaked at 136 MB (Scan(): 5.55 GB), the
 // chronam1916 Q1 file within 100 MiB at 247 MB (Scan(): 2.93 GB), and 1.06
 // GB of generated news within 100 MiB at 242 MB, while its largest
-// candidate component (2.2 M sentences) was verified
-// (bench/past_memory.sh; README "Corpora larger than memory").
+// candidate component (2.2 M sentences) was verified; 5.3 GB within 500
+// MB at 2,093 MB, while its largest component (13.7 M sentences) was
+// verified (bench/past_memory.sh; README "Corpora larger than memory").
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, read));
