@@ -111,8 +111,7 @@ absl::Status PairBuckets(
         const bool oversized = ForEachBucketPair(
             positions, pairing.max_bucket, [&](uint32_t i, uint32_t j) {
               ++slice.candidates;
-              if (pairing.needed > 0 &&
-                  !LowBytesAgreeAtLeast(low_bytes.data() + size_t{i} * k,
+              if (!LowBytesAgreeAtLeast(low_bytes.data() + size_t{i} * k,
                                         low_bytes.data() + size_t{j} * k, k,
                                         pairing.needed)) {
                 ++slice.pruned;
@@ -753,8 +752,8 @@ absl::StatusOr<size_t> VerifyComponent(
   // Blocks of consecutive texts; pairs are sorted, so those whose first
   // text lies in a block are consecutive, and their second texts lie in
   // that block or after it. Verified pairs go to `edge_file` block by block
-  // (the largest component of 1 GB of generated news has ~2 M), and the
-  // texts they join are marked in `paired`.
+  // rather than being held until the component ends, and the texts they
+  // join are marked in `paired`.
   NEARDUP_ASSIGN_OR_RETURN(const std::unique_ptr<SpillFile> edge_file,
                            SpillFile::Create(options.tmp_dir));
   std::vector<uint64_t> paired((size_t{n} + 63) / 64, 0);

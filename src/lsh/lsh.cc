@@ -108,10 +108,9 @@ std::unique_ptr<uint8_t[]> LowBytes(absl::Span<const Value> signatures,
   constexpr size_t kChunk = size_t{1} << 16;
   ParallelFor(
       (signatures.size() + kChunk - 1) / kChunk, threads, [&](size_t chunk) {
-        const size_t end = std::min(signatures.size(), (chunk + 1) * kChunk);
-        for (size_t i = chunk * kChunk; i < end; ++i) {
-          low[i] = static_cast<uint8_t>(signatures[i]);
-        }
+        const size_t begin = chunk * kChunk;
+        const size_t end = std::min(signatures.size(), begin + kChunk);
+        LowBytesOf(signatures.data() + begin, end - begin, low.get() + begin);
       });
   return low;
 }

@@ -134,7 +134,7 @@ uint64_t BandKey(const Value* values, int rows, int band) {
 // signatures agree in at least as many low bytes as values, so the check
 // never drops a pair that the values would keep; it keeps a few more (two
 // unequal values share a low byte with probability 1/256, which adds about
-// (1 - J) * k / 256 agreements, 0.3 of 128 at J = 0.3), which exact
+// (1 - J) * k / 256 agreements, 0.35 of 128 at J = 0.3), which exact
 // verification then judges. Both scans use it, so that the streaming scan
 // can read a quarter of the bytes per bucket member.
 size_t AgreementNeeded(double min_estimate, int num_perm);
