@@ -34,50 +34,23 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
       });
 }
 
-std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
-    size_t n, absl::Span<const SimilarPair> edges, double threshold,
+namespace {
+
+// Steps 1-3 of the method in cluster.h for items 0..degree.size() - 1:
+// `strength[i]` is the sum of item i's similarities, `sorted(i)` its
+// neighbours most similar first, then by item (valid until the next call).
+std::vector<std::vector<uint32_t>> GreedyCliqueCover(
+    absl::Span<const uint32_t> degree, std::vector<double> strength,
+    absl::FunctionRef<absl::Span<const Neighbour>(uint32_t)> sorted,
+    double threshold,
     absl::FunctionRef<double(uint32_t, uint32_t)> similarity) {
-  struct Neighbour {
-    uint32_t item;
-    double similarity;
-  };
-  // Each item's neighbours at [first[i], first[i + 1]) of `neighbours`.
-  std::vector<size_t> first(n + 1, 0);
-  std::vector<double> strength(n, 0.0);
-  for (const SimilarPair& e : edges) {
-    ++first[e.a + 1];
-    ++first[e.b + 1];
-    strength[e.a] += e.similarity;
-    strength[e.b] += e.similarity;
-  }
-  for (size_t i = 0; i < n; ++i) first[i + 1] += first[i];
-  std::vector<Neighbour> neighbours(first[n]);
-  {
-    std::vector<size_t> next(first.begin(), first.end() - 1);
-    for (const SimilarPair& e : edges) {
-      neighbours[next[e.a]++] = {e.b, e.similarity};
-      neighbours[next[e.b]++] = {e.a, e.similarity};
-    }
-  }
-  const auto adjacency = [&](uint32_t i) {
-    return absl::MakeSpan(neighbours.data() + first[i],
-                          first[i + 1] - first[i]);
-  };
-  const auto degree = [&](uint32_t i) { return first[i + 1] - first[i]; };
-  for (uint32_t i = 0; i < n; ++i) {
-    const absl::Span<Neighbour> list = adjacency(i);
-    std::sort(
-        list.begin(), list.end(), [](const Neighbour& x, const Neighbour& y) {
-          return x.similarity != y.similarity ? x.similarity > y.similarity
-                                              : x.item < y.item;
-        });
-  }
+  const uint32_t n = static_cast<uint32_t>(degree.size());
   std::vector<uint32_t> order;
   for (uint32_t i = 0; i < n; ++i) {
-    if (degree(i) > 0) order.push_back(i);
+    if (degree[i] > 0) order.push_back(i);
   }
   std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-    if (degree(x) != degree(y)) return degree(x) > degree(y);
+    if (degree[x] != degree[y]) return degree[x] > degree[y];
     if (strength[x] != strength[y]) return strength[x] > strength[y];
     return x < y;
   });
@@ -96,7 +69,7 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
   for (const uint32_t seed : order) {
     if (assigned[seed] != kNone) continue;
     std::vector<uint32_t> members = {seed};
-    for (const Neighbour& nb : adjacency(seed)) {
+    for (const Neighbour& nb : sorted(seed)) {
       if (assigned[nb.item] == kNone &&
           similar_to_all(nb.item, members, seed)) {
         members.push_back(nb.item);
@@ -108,7 +81,7 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
       clusters.push_back(std::move(members));
       continue;
     }
-    for (const Neighbour& nb : adjacency(seed)) {
+    for (const Neighbour& nb : sorted(seed)) {
       const int32_t id = assigned[nb.item];
       if (id != kNone && similar_to_all(seed, clusters[id], nb.item)) {
         assigned[seed] = id;
@@ -125,6 +98,74 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
               return x.front() < y.front();
             });
   return clusters;
+}
+
+void SortMostSimilarFirst(absl::Span<Neighbour> list) {
+  std::sort(list.begin(), list.end(),
+            [](const Neighbour& x, const Neighbour& y) {
+              return x.similarity != y.similarity ? x.similarity > y.similarity
+                                                  : x.item < y.item;
+            });
+}
+
+}  // namespace
+
+std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
+    size_t n, absl::Span<const SimilarPair> edges, double threshold,
+    absl::FunctionRef<double(uint32_t, uint32_t)> similarity) {
+  // Each item's neighbours at [first[i], first[i + 1]) of `neighbours`.
+  std::vector<size_t> first(n + 1, 0);
+  std::vector<double> strength(n, 0.0);
+  for (const SimilarPair& e : edges) {
+    ++first[e.a + 1];
+    ++first[e.b + 1];
+    strength[e.a] += e.similarity;
+    strength[e.b] += e.similarity;
+  }
+  for (size_t i = 0; i < n; ++i) first[i + 1] += first[i];
+  std::vector<Neighbour> neighbours(first[n]);
+  {
+    std::vector<size_t> next(first.begin(), first.end() - 1);
+    for (const SimilarPair& e : edges) {
+      neighbours[next[e.a]++] = {e.b, e.similarity};
+      neighbours[next[e.b]++] = {e.a, e.similarity};
+    }
+  }
+  std::vector<uint32_t> degree(n);
+  for (size_t i = 0; i < n; ++i) {
+    degree[i] = static_cast<uint32_t>(first[i + 1] - first[i]);
+    SortMostSimilarFirst(
+        absl::MakeSpan(neighbours.data() + first[i], degree[i]));
+  }
+  return GreedyCliqueCover(
+      degree, std::move(strength),
+      [&](uint32_t i) {
+        return absl::MakeConstSpan(neighbours.data() + first[i], degree[i]);
+      },
+      threshold, similarity);
+}
+
+std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
+    size_t n, NeighbourReader neighbours, double threshold,
+    absl::FunctionRef<double(uint32_t, uint32_t)> similarity) {
+  std::vector<uint32_t> degree(n);
+  std::vector<double> strength(n, 0.0);
+  std::vector<Neighbour> list;
+  for (uint32_t i = 0; i < n; ++i) {
+    list.clear();
+    neighbours(i, list);
+    degree[i] = static_cast<uint32_t>(list.size());
+    for (const Neighbour& nb : list) strength[i] += nb.similarity;
+  }
+  return GreedyCliqueCover(
+      degree, std::move(strength),
+      [&](uint32_t i) {
+        list.clear();
+        neighbours(i, list);
+        SortMostSimilarFirst(absl::MakeSpan(list));
+        return absl::MakeConstSpan(list);
+      },
+      threshold, similarity);
 }
 
 }  // namespace neardup

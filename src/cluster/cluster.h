@@ -72,9 +72,28 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
 // (engine/spilled_candidates.h, for a group of texts larger than memory):
 // `similarity(x, y)` is JaccardIfAtLeast() of items x and y (the exact
 // Jaccard when it is >= `threshold`, anything below it otherwise). Memory:
-// 32 bytes per edge and ~24 per item.
+// 32 bytes per edge and ~28 per item.
 std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
     size_t n, absl::Span<const SimilarPair> edges, double threshold,
+    absl::FunctionRef<double(uint32_t, uint32_t)> similarity);
+
+// A verified neighbour of an item, and their exact Jaccard similarity.
+struct Neighbour {
+  uint32_t item = 0;
+  double similarity = 0.0;
+};
+
+// The same clusters again for a graph whose edges do not fit in memory
+// either: `neighbours(i, out)` appends item i's neighbours to `out` in
+// ascending item order; it is called for every item in order, then again
+// for the items the clustering visits (engine/spilled_candidates.h reads
+// them from a scratch file). The result equals that of the overload above
+// given the same edges sorted by (a, b): an item's similarities are summed
+// in the same order. Memory: ~24 bytes per item and one neighbour list.
+using NeighbourReader =
+    absl::FunctionRef<void(uint32_t, std::vector<Neighbour>&)>;
+std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
+    size_t n, NeighbourReader neighbours, double threshold,
     absl::FunctionRef<double(uint32_t, uint32_t)> similarity);
 
 }  // namespace neardup

@@ -268,23 +268,34 @@ absl::Status CandidateGraph::ForEachComponentBatch(
   std::unique_ptr<SpillFile> spilled;
   uint64_t spilled_pairs = 0;
   std::vector<uint64_t> marked;
-  std::vector<CandidatePair> written;
   absl::Status status;
   const auto spill_pairs = [&]() -> absl::Status {
     if (spilled == nullptr) {
+      // A component this large comes alone: the batch so far is verified
+      // first, rather than held while the component is read.
+      if (!batch.empty()) {
+        NEARDUP_RETURN_IF_ERROR(visit(batch));
+        batch.clear();
+        batch_cost = 0;
+      }
       NEARDUP_ASSIGN_OR_RETURN(spilled, SpillFile::Create(tmp_dir_));
       marked.assign(bits_.size(), 0);
     }
-    written.clear();
-    for (const auto& [a, b] : pairs) {
-      SetBit(marked, a);
-      SetBit(marked, b);
-      written.push_back(CandidatePair{a, b});
+    CandidatePair written[1024];
+    for (size_t begin = 0; begin < pairs.size(); begin += std::size(written)) {
+      const size_t count = std::min(std::size(written), pairs.size() - begin);
+      for (size_t i = 0; i < count; ++i) {
+        const auto [a, b] = pairs[begin + i];
+        SetBit(marked, a);
+        SetBit(marked, b);
+        written[i] = CandidatePair{a, b};
+      }
+      NEARDUP_RETURN_IF_ERROR(
+          spilled->Append(written, count * sizeof(CandidatePair)));
     }
     spilled_pairs += pairs.size();
     pairs.clear();
-    return spilled->Append(written.data(),
-                           written.size() * sizeof(CandidatePair));
+    return absl::OkStatus();
   };
   const auto close_component = [&] {
     if (!status.ok() || (pairs.empty() && spilled == nullptr)) return;
@@ -296,6 +307,7 @@ absl::Status CandidateGraph::ForEachComponentBatch(
       if (!status.ok()) return;
       c.texts = SetBits(marked, 0);
       marked = {};
+      pairs = {};
       c.spilled = std::move(spilled);
       c.spilled_pairs = spilled_pairs;
       spilled_pairs = 0;
@@ -500,17 +512,23 @@ class PairCursor {
 // JaccardIfAtLeast() of two texts, by position in a list of texts.
 using TextSimilarity = absl::FunctionRef<double(uint32_t, uint32_t, double)>;
 
-// The clusters of the texts `indexes` (ascending) joined by `edges`
-// (between positions in `indexes`, in candidate order), passed to `emit`
-// as indexes.
+// ClusterWithoutChaining() of a list of texts, over edges or neighbour
+// lists, given the similarity of two of them at the threshold.
+using Clustering =
+    absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint32_t>>>(
+        absl::FunctionRef<double(uint32_t, uint32_t)>)>;
+
+// The clusters of the texts `indexes` (ascending) found by `clustering`
+// (over positions in `indexes`), passed to `emit` as indexes.
 absl::Status EmitClusters(absl::Span<const uint32_t> indexes,
-                          absl::Span<const SimilarPair> edges, double threshold,
+                          Clustering clustering, double threshold,
                           TextSimilarity similarity, EmitCluster emit) {
+  NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint32_t>> clusters,
+                           clustering([&](uint32_t x, uint32_t y) {
+                             return similarity(x, y, threshold);
+                           }));
   std::vector<uint32_t> members;
-  for (const std::vector<uint32_t>&cluster : ClusterWithoutChaining(
-           indexes.size(), edges, threshold, [&](uint32_t x, uint32_t y) {
-             return similarity(x, y, threshold);
-           })) {
+  for (const std::vector<uint32_t>& cluster : clusters) {
     members.clear();
     for (const uint32_t m : cluster) members.push_back(indexes[m]);
     NEARDUP_RETURN_IF_ERROR(emit(members, [&](size_t x, size_t y) {
@@ -520,13 +538,21 @@ absl::Status EmitClusters(absl::Span<const uint32_t> indexes,
   return absl::OkStatus();
 }
 
-// EmitClusters() over sets held in memory (`sets[i]` of `indexes[i]`).
+// EmitClusters() of the texts `indexes` joined by `edges` (between
+// positions in `indexes`), over sets held in memory (`sets[i]` of
+// `indexes[i]`).
 absl::Status EmitClustersOfSets(absl::Span<const uint32_t> indexes,
                                 absl::Span<const ShingleSet> sets,
                                 absl::Span<const SimilarPair> edges,
                                 double threshold, EmitCluster emit) {
   return EmitClusters(
-      indexes, edges, threshold,
+      indexes,
+      [&](absl::FunctionRef<double(uint32_t, uint32_t)> at_threshold)
+          -> absl::StatusOr<std::vector<std::vector<uint32_t>>> {
+        return ClusterWithoutChaining(indexes.size(), edges, threshold,
+                                      at_threshold);
+      },
+      threshold,
       [&](uint32_t x, uint32_t y, double at_least) {
         return JaccardIfAtLeast(sets[x], sets[y], at_least);
       },
@@ -597,40 +623,139 @@ class SetCache {
   absl::Status status_;
 };
 
-// EmitClusters() for a group of texts (`indexes`) whose sets are read at
-// once if they fit in `share_bytes`, or else through a SetCache within it.
-absl::Status ClusterGroup(absl::Span<const uint32_t> indexes,
-                          absl::Span<const SimilarPair> edges, double threshold,
+// The neighbour lists of one group of texts joined by verified pairs: its
+// texts (indexes into a component, ascending), each with its neighbours in
+// ascending order, held in memory up to `limit_bytes` and past that in a
+// scratch file. The first error of reading is kept in status().
+class GroupNeighbours {
+ public:
+  GroupNeighbours(uint64_t limit_bytes, const std::string& tmp_dir)
+      : limit_(std::max<uint64_t>(1, limit_bytes / sizeof(Neighbour))),
+        tmp_dir_(tmp_dir) {}
+
+  // Adds `neighbour` to the list of `text`, which is the last text added or
+  // a later one.
+  absl::Status Add(uint32_t text, uint32_t neighbour, double similarity) {
+    if (texts_.empty() || texts_.back() != text) {
+      texts_.push_back(text);
+      first_.push_back(count_);
+    }
+    buffer_.push_back(Neighbour{neighbour, similarity});
+    ++count_;
+    return buffer_.size() >= limit_ ? Write() : absl::OkStatus();
+  }
+  // Call after the last Add() and before Read().
+  absl::Status Finish() {
+    return file_ == nullptr ? absl::OkStatus() : Write();
+  }
+
+  bool empty() const { return texts_.empty(); }
+  // Spilled to a scratch file.
+  bool spilled() const { return file_ != nullptr; }
+  absl::Span<const uint32_t> texts() const { return texts_; }
+
+  // Fills `out` with the neighbours of texts()[i], as positions in texts().
+  void Read(uint32_t i, std::vector<Neighbour>& out) {
+    const uint64_t begin = first_[i];
+    const uint64_t end = i + 1 < first_.size() ? first_[i + 1] : count_;
+    out.resize(static_cast<size_t>(end - begin));
+    if (file_ == nullptr) {
+      std::copy_n(buffer_.begin() + static_cast<ptrdiff_t>(begin), out.size(),
+                  out.begin());
+    } else if (status_.ok()) {
+      status_ = file_->ReadAt(begin * sizeof(Neighbour), out.data(),
+                              out.size() * sizeof(Neighbour));
+    }
+    if (!status_.ok()) out.clear();
+    for (Neighbour& nb : out) nb.item = IndexOf(texts_, nb.item);
+  }
+  const absl::Status& status() const { return status_; }
+
+  // Empties it for the next group.
+  void Clear() {
+    texts_.clear();
+    first_.clear();
+    buffer_.clear();
+    file_.reset();
+    count_ = 0;
+  }
+
+ private:
+  // Moves the buffer to the scratch file.
+  absl::Status Write() {
+    if (file_ == nullptr) {
+      NEARDUP_ASSIGN_OR_RETURN(file_, SpillFile::Create(tmp_dir_));
+    }
+    NEARDUP_RETURN_IF_ERROR(
+        file_->Append(buffer_.data(), buffer_.size() * sizeof(Neighbour)));
+    buffer_.clear();
+    return file_->Flush();
+  }
+
+  const size_t limit_;  // neighbours held in memory
+  const std::string tmp_dir_;
+  std::vector<uint32_t> texts_;
+  std::vector<uint64_t> first_;    // texts_[i]'s first neighbour
+  std::vector<Neighbour> buffer_;  // all neighbours, or those not written
+  std::unique_ptr<SpillFile> file_;
+  uint64_t count_ = 0;  // neighbours added
+  absl::Status status_;
+};
+
+// EmitClusters() for a group of texts, its sets read at once if they fit in
+// `share_bytes`, or else through a SetCache within it.
+absl::Status ClusterGroup(GroupNeighbours& group, double threshold,
                           uint64_t share_bytes,
                           absl::FunctionRef<uint64_t(uint32_t)> set_bytes,
                           ReadSets read_sets, EmitCluster emit) {
+  const absl::Span<const uint32_t> indexes = group.texts();
+  const auto clustering =
+      [&](absl::FunctionRef<double(uint32_t, uint32_t)> at_threshold)
+      -> absl::StatusOr<std::vector<std::vector<uint32_t>>> {
+    std::vector<std::vector<uint32_t>> clusters = ClusterWithoutChaining(
+        indexes.size(),
+        [&](uint32_t i, std::vector<Neighbour>& out) { group.Read(i, out); },
+        threshold, at_threshold);
+    NEARDUP_RETURN_IF_ERROR(group.status());
+    return clusters;
+  };
   uint64_t total = 0;
   for (const uint32_t i : indexes) total += set_bytes(i);
   if (total > share_bytes) {
     SetCache cache(indexes, share_bytes, set_bytes, read_sets);
-    const absl::Status status = EmitClusters(
-        indexes, edges, threshold,
+    return EmitClusters(
+        indexes,
+        [&](absl::FunctionRef<double(uint32_t, uint32_t)> at_threshold)
+            -> absl::StatusOr<std::vector<std::vector<uint32_t>>> {
+          NEARDUP_ASSIGN_OR_RETURN(auto clusters, clustering(at_threshold));
+          NEARDUP_RETURN_IF_ERROR(cache.status());
+          return clusters;
+        },
+        threshold,
         [&](uint32_t x, uint32_t y, double at_least) {
           return cache.Similarity(x, y, at_least);
         },
         emit);
-    return cache.status().ok() ? status : cache.status();
   }
   NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
                            read_sets(indexes));
-  return EmitClustersOfSets(indexes,
-                            std::vector<ShingleSet>(sets.begin(), sets.end()),
-                            edges, threshold, emit);
+  return EmitClusters(
+      indexes, clustering, threshold,
+      [&](uint32_t x, uint32_t y, double at_least) {
+        return JaccardIfAtLeast(sets[x], sets[y], at_least);
+      },
+      emit);
 }
 
-// A verified pair as the sort by group holds it.
-struct GroupedPair {
+// A verified pair as the sort by group holds it: once for each of its texts.
+struct GroupedNeighbour {
   uint32_t group;  // its group's smallest text with a verified pair
-  uint32_t a;      // indexes into the component's texts, a < b
-  uint32_t b;
+  uint32_t text;   // indexes into the component's texts
+  uint32_t neighbour;
   double similarity;
-  bool operator<(const GroupedPair& o) const {
-    return std::tuple(group, a, b) < std::tuple(o.group, o.a, o.b);
+  bool operator<(const GroupedNeighbour& o) const {
+    return std::tuple(group, text, neighbour) <
+           std::tuple(o.group, o.text, o.neighbour);
   }
 };
 
@@ -652,21 +777,23 @@ absl::Status ForEachVerifiedPair(
 
 // The groups into which the `count` verified pairs of `edge_file` (between
 // indexes into a component's texts; `paired` marks the texts they join)
-// split a component, each clustered by ClusterGroup(). A group's pairs are
-// brought together by an external sort in half of options.share_bytes, in
-// candidate order; its sets are held in the other half. Memory: 8 bytes
-// per text with a verified pair while the pairs are grouped, then the
-// pairs of one group at a time.
+// split a component, each clustered by ClusterGroup(). The neighbour lists
+// of a group are brought together by an external sort in a quarter of
+// options.share_bytes; they are held in another quarter, or past it read
+// back from a scratch file (a group chained by millions of verified
+// pairs); its sets in the other half. Memory: 8 bytes per text with a
+// verified pair while the pairs are grouped, then 12 bytes per text of the
+// group being clustered and ClusterWithoutChaining()'s ~24.
 absl::Status EmitGroups(const SpillFile& edge_file, uint64_t count,
                         std::vector<uint64_t> paired,
                         const ComponentVerification& options,
                         absl::FunctionRef<uint64_t(uint32_t)> set_bytes,
                         ReadSets read_sets, EmitCluster emit) {
-  const uint64_t half = options.share_bytes / 2;
+  const uint64_t quarter = options.share_bytes / 4;
   NEARDUP_ASSIGN_OR_RETURN(
-      const std::unique_ptr<SortedRuns<GroupedPair>> by_group,
-      SortedRuns<GroupedPair>::Create(options.tmp_dir,
-                                      static_cast<size_t>(half)));
+      const std::unique_ptr<SortedRuns<GroupedNeighbour>> by_group,
+      SortedRuns<GroupedNeighbour>::Create(options.tmp_dir,
+                                           static_cast<size_t>(quarter)));
   absl::Status status;
   {
     const std::vector<uint32_t> texts = SetBits(paired, 0);
@@ -678,42 +805,34 @@ absl::Status EmitGroups(const SpillFile& edge_file, uint64_t count,
         }));
     NEARDUP_RETURN_IF_ERROR(
         ForEachVerifiedPair(edge_file, count, [&](const SimilarPair& e) {
-          if (!status.ok()) return;
-          status = by_group->Add(GroupedPair{groups.Find(IndexOf(texts, e.a)),
-                                             e.a, e.b, e.similarity});
+          const uint32_t group = groups.Find(IndexOf(texts, e.a));
+          if (status.ok()) {
+            status = by_group->Add({group, e.a, e.b, e.similarity});
+          }
+          if (status.ok()) {
+            status = by_group->Add({group, e.b, e.a, e.similarity});
+          }
         }));
     NEARDUP_RETURN_IF_ERROR(status);
   }
-  // The texts of a group are those its pairs join; its pairs, from here on
-  // between positions among them.
-  std::vector<SimilarPair> edges;
-  std::vector<uint32_t> indexes;
+  GroupNeighbours neighbours(quarter, options.tmp_dir);
   const auto cluster_group = [&]() -> absl::Status {
-    indexes.clear();
-    for (const SimilarPair& e : edges) {
-      indexes.push_back(e.a);
-      indexes.push_back(e.b);
-    }
-    std::sort(indexes.begin(), indexes.end());
-    indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
-    for (SimilarPair& e : edges) {
-      e.a = IndexOf(indexes, e.a);
-      e.b = IndexOf(indexes, e.b);
-    }
-    const absl::Status clustered = ClusterGroup(
-        indexes, edges, options.threshold, half, set_bytes, read_sets, emit);
-    edges.clear();
+    NEARDUP_RETURN_IF_ERROR(neighbours.Finish());
+    const absl::Status clustered =
+        ClusterGroup(neighbours, options.threshold, options.share_bytes / 2,
+                     set_bytes, read_sets, emit);
+    neighbours.Clear();
     return clustered;
   };
   uint32_t group = 0;
-  NEARDUP_RETURN_IF_ERROR(by_group->Merge([&](const GroupedPair& p) {
+  NEARDUP_RETURN_IF_ERROR(by_group->Merge([&](const GroupedNeighbour& p) {
     if (!status.ok()) return;
-    if (!edges.empty() && p.group != group) status = cluster_group();
+    if (!neighbours.empty() && p.group != group) status = cluster_group();
     group = p.group;
-    edges.push_back(SimilarPair{p.a, p.b, p.similarity});
+    if (status.ok()) status = neighbours.Add(p.text, p.neighbour, p.similarity);
   }));
   NEARDUP_RETURN_IF_ERROR(status);
-  return edges.empty() ? absl::OkStatus() : cluster_group();
+  return neighbours.empty() ? absl::OkStatus() : cluster_group();
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 #include "cluster/cluster.h"
 
+#include <algorithm>
 #include <vector>
 
+#include "base/hash.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "shingle/shingle.h"
@@ -83,6 +85,50 @@ TEST(ClusterTest, CliqueStaysTogetherAndOutputIsOrdered) {
       {1, 2, 0.9}, {1, 3, 0.9}, {2, 3, 0.8}, {0, 4, 0.9}};
   EXPECT_THAT(ClusterWithoutChaining(Views(sets), edges, 0.7),
               ElementsAre(ElementsAre(0u, 4u), ElementsAre(1u, 2u, 3u)));
+}
+
+// Overlapping windows of a shuffled vocabulary: many ties in degree and
+// similarity, chains and cliques, so that the order in which items are
+// visited decides the clusters.
+TEST(ClusterTest, NeighbourListsClusterAsEdgesDo) {
+  constexpr uint32_t kItems = 300;
+  std::vector<std::vector<uint64_t>> sets;
+  for (uint32_t i = 0; i < kItems; ++i) {
+    const uint64_t start = Mix64(i) % 400;
+    std::vector<uint64_t> set = Range(start, start + 10 + Mix64(i + 1) % 20);
+    std::sort(set.begin(), set.end());
+    sets.push_back(set);
+  }
+  constexpr double kThreshold = 0.5;
+  std::vector<SimilarPair> edges;  // sorted by (a, b)
+  for (uint32_t a = 0; a < kItems; ++a) {
+    for (uint32_t b = a + 1; b < kItems; ++b) {
+      const double j = Jaccard(sets[a], sets[b]);
+      if (j >= kThreshold) edges.push_back({a, b, j});
+    }
+  }
+  ASSERT_GT(edges.size(), 2u * kItems);
+  const auto similarity = [&](uint32_t x, uint32_t y) {
+    return JaccardIfAtLeast(sets[x], sets[y], kThreshold);
+  };
+  const std::vector<std::vector<uint32_t>> expected =
+      ClusterWithoutChaining(kItems, edges, kThreshold, similarity);
+  ASSERT_GT(expected.size(), 20u);
+
+  size_t reads = 0;
+  const auto neighbours = [&](uint32_t i, std::vector<Neighbour>& out) {
+    ++reads;
+    for (const SimilarPair& e : edges) {
+      if (e.a == i) out.push_back({e.b, e.similarity});
+      if (e.b == i) out.push_back({e.a, e.similarity});
+    }
+    std::sort(
+        out.begin(), out.end(),
+        [](const Neighbour& x, const Neighbour& y) { return x.item < y.item; });
+  };
+  EXPECT_EQ(ClusterWithoutChaining(kItems, neighbours, kThreshold, similarity),
+            expected);
+  EXPECT_GE(reads, size_t{kItems});
 }
 
 }  // namespace
