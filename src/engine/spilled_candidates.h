@@ -143,6 +143,11 @@ class CandidateGraph {
   uint32_t texts() const { return texts_; }
   // Scratch bytes written (the pairs file).
   uint64_t bytes() const;
+  // Bytes held in memory (a bit and a half per text).
+  uint64_t memory_bytes() const {
+    return bits_.capacity() * sizeof(uint64_t) +
+           rank_.capacity() * sizeof(uint32_t);
+  }
   // The number of a text in a pair among those texts, ascending (0 ...
   // texts() - 1); meaningless for another text.
   uint32_t Rank(uint32_t text) const {
@@ -247,15 +252,18 @@ ComponentVerification LevelVerification(const EngineOptions& options,
 // texts within half the share, each against its pairs' other texts read in
 // chunks within the other half; the verified pairs go to a scratch file in
 // options.tmp_dir and split the component into groups, each clustered on
-// its own (clusters never cross them, so the result is the same), its
-// pairs brought together by an external sort within half the share. A
-// group whose sets exceed the other half is clustered with its sets read as
-// the clustering asks for them, kept within that half. Pairs are read in order
+// its own (clusters never cross them, so the result is the same): each
+// text's verified neighbours are brought together by an external sort
+// within a quarter of the share and held within another quarter, past
+// which the group's lists are read back from a scratch file (one generic
+// sentence can chain millions of verified pairs into one group). A group
+// whose sets exceed the other half is clustered with its sets read as the
+// clustering asks for them, kept within that half. Pairs are read in order
 // through Component::ReadPairs(), those of one block at a time. Memory
 // beyond the shares, for a larger component: a bit per text while it is
-// verified, 8 bytes per text with a verified pair, and 32 bytes per
-// verified pair and ~24 per text of the group being clustered
-// (ClusterWithoutChaining()).
+// verified, 8 bytes per text with a verified pair, and ~36 bytes per text
+// of the group being clustered (its list offsets and
+// ClusterWithoutChaining()'s arrays), whatever its number of pairs.
 using ReadSets =
     absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint64_t>>>(
         absl::Span<const uint32_t>)>;

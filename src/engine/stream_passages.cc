@@ -34,6 +34,10 @@ struct PassageSpill<Value>::ShingleStore {
   uint64_t Bytes(uint32_t passage) const {
     return uint64_t{sizes[graph->Rank(passage)]} * sizeof(uint64_t);
   }
+  uint64_t memory_bytes() const {
+    return sizes.capacity() * sizeof(uint32_t) +
+           block_offsets.capacity() * sizeof(uint64_t);
+  }
   absl::StatusOr<std::vector<uint64_t>> Read(uint32_t passage) const {
     const size_t rank = graph->Rank(passage);
     uint64_t offset = block_offsets[rank / kBlock];
@@ -105,6 +109,21 @@ absl::Status PassageSpill<Value>::Add(
   eligible_.push_back(eligible);
   first_passage_.push_back(static_cast<uint32_t>(first + passages.size()));
   return absl::OkStatus();
+}
+
+template <typename Value>
+uint64_t PassageSpill<Value>::HeldBytes() const {
+  return first_passage_.capacity() * sizeof(uint32_t) +
+         eligible_.capacity() * sizeof(uint32_t) +
+         representative_.capacity() * sizeof(uint64_t) +
+         repeated_.capacity() * sizeof(TextSpan) +
+         boilerplate_.capacity() * sizeof(Boilerplate);
+}
+
+template <typename Value>
+uint64_t PassageSpill<Value>::Left(uint64_t held) const {
+  held += HeldBytes() + held_elsewhere_;
+  return std::max(usable_ / 8, usable_ > held ? usable_ - held : 0);
 }
 
 template <typename Value>
@@ -193,7 +212,7 @@ absl::StatusOr<CandidateGraph> PassageSpill<Value>::Candidates(
           lsh_,
           LevelPairing(options_, options_.passage.threshold, hasher_.num_perm(),
                        "passage"),
-          options_, spill_.tmp_dir, usable_,
+          options_, spill_.tmp_dir, Left(0),
           [&](uint32_t passage) -> std::optional<uint32_t> {
             if (!IsRepresentative(passage)) return std::nullopt;
             return passage;
@@ -333,7 +352,9 @@ absl::StatusOr<Cluster> PassageSpill<Value>::MakeCluster(
 template <typename Value>
 absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
                                          ClusterSpill& clusters,
-                                         ScanStats& stats, SpillStats& spill) {
+                                         ScanStats& stats, SpillStats& spill,
+                                         uint64_t held_elsewhere) {
+  held_elsewhere_ = held_elsewhere;
   LevelStats& level = stats.passage;
   level.lsh = lsh_;
   stats.short_passages = short_passages_;
@@ -358,7 +379,9 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
   };
   NEARDUP_RETURN_IF_ERROR(VerifyComponents(
       graph,
-      LevelVerification(options_, options_.passage.threshold, usable_,
+      LevelVerification(options_, options_.passage.threshold,
+                        Left(graph.memory_bytes() + store.memory_bytes() +
+                             clustered.size() * sizeof(uint64_t)),
                         spill_.tmp_dir),
       set_bytes,
       [&](const Component& component, absl::Span<const uint32_t> indexes)

@@ -29,8 +29,8 @@
 // repeated text: 12 bytes (boilerplate: 24); per text in a candidate pair:
 // ~4 bytes; plus the shares of the budget named in engine/stream_scan.h,
 // and, while the largest component is verified, a bit per text, 8 bytes
-// per text with a verified pair and the pairs of the group being clustered
-// (VerifyComponent()). Disk per passage: num_perm signature values
+// per text with a verified pair and ~36 per text of the group being
+// clustered (VerifyComponent()). Disk per passage: num_perm signature values
 // (released once its band keys are written), num_perm low bytes, 12 bytes
 // of offsets, 24 bytes per run entry, and bands x 16 bytes of band keys;
 // per candidate pair ~28 bytes.
@@ -75,9 +75,16 @@ class PassageSpill {
 
   // After the last Add(): the passage clusters, described as Scan()
   // describes them, added to `clusters`; counts go to `stats` and `spill`.
-  // `documents` holds the documents added, in the same order.
+  // `documents` holds the documents added, in the same order. The shares
+  // of each step come from what the usable bytes leave after this level's
+  // arrays and `held_elsewhere` (the caller's), and are never less than an
+  // eighth of the usable bytes.
   absl::Status Finish(const DocumentStore& documents, ClusterSpill& clusters,
-                      ScanStats& stats, SpillStats& spill);
+                      ScanStats& stats, SpillStats& spill,
+                      uint64_t held_elsewhere);
+
+  // Bytes held in memory by the per-document and per-text arrays.
+  uint64_t HeldBytes() const;
 
   // Per document, its passages with shingles (for FindOverlaps()).
   absl::Span<const uint32_t> eligible() const { return eligible_; }
@@ -116,6 +123,9 @@ class PassageSpill {
                const MinHasher& hasher, uint64_t usable_bytes);
 
   absl::Status Group(ScanStats& stats);
+  // The usable bytes less HeldBytes(), held_elsewhere_ and `held`, and at
+  // least an eighth of them.
+  uint64_t Left(uint64_t held) const;
   absl::StatusOr<CandidateGraph> Candidates(LevelStats& stats,
                                             SpillStats& spill);
   absl::StatusOr<ShingleStore> StoreShingles(
@@ -145,6 +155,7 @@ class PassageSpill {
   LshParams lsh_;
   const size_t k_;
   const uint64_t usable_;
+  uint64_t held_elsewhere_ = 0;         // by the caller, from Finish()
   std::unique_ptr<SpillFile> records_;  // passage i's at i * 12 bytes
   // Passage i's at i * k_ values; handed to FindSpilledCandidates().
   std::unique_ptr<SpillFile> signatures_;

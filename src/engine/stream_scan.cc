@@ -51,6 +51,11 @@ struct Groups {
     return absl::MakeConstSpan(items.data() + offsets[g],
                                offsets[g + 1] - offsets[g]);
   }
+  uint64_t memory_bytes() const {
+    return (of_item.capacity() + first_item.capacity() + offsets.capacity() +
+            items.capacity()) *
+           sizeof(uint32_t);
+  }
 };
 
 Groups GroupIdentical(const std::vector<Item>& items) {
@@ -129,8 +134,9 @@ class StreamScanner {
     // Passages first: their scratch memory is released before the document
     // level's is taken.
     if (options_.passages()) {
-      NEARDUP_RETURN_IF_ERROR(passages_->Finish(
-          *result_.documents, *result_.clusters, stats, result_.spill));
+      NEARDUP_RETURN_IF_ERROR(passages_->Finish(*result_.documents,
+                                                *result_.clusters, stats,
+                                                result_.spill, HeldBytes()));
     }
     if (options_.documents()) {
       stats.document.lsh = lsh_;
@@ -143,8 +149,11 @@ class StreamScanner {
     NEARDUP_RETURN_IF_ERROR(result_.clusters->Finish());
     NEARDUP_ASSIGN_OR_RETURN(
         result_.overlaps,
-        OverlapSpill::Create(spill_.tmp_dir, static_cast<size_t>(usable_ / 4),
-                             result_.documents->size()));
+        OverlapSpill::Create(
+            spill_.tmp_dir,
+            static_cast<size_t>(
+                Left(result_.documents->size() * sizeof(uint32_t)) / 4),
+            result_.documents->size()));
     if (options_.passages()) NEARDUP_RETURN_IF_ERROR(Overlaps());
     result_.spill.scratch_bytes +=
         result_.documents->bytes() + result_.clusters->bytes();
@@ -228,7 +237,7 @@ class StreamScanner {
             static_cast<uint32_t>(groups_.first_item.size()), lsh_,
             LevelPairing(options_, options_.document.threshold,
                          hasher_.num_perm(), "document"),
-            options_, spill_.tmp_dir, usable_,
+            options_, spill_.tmp_dir, Left(0),
             [&](uint32_t item) -> std::optional<uint32_t> {
               const uint32_t group = groups_.of_item[item];
               if (groups_.first_item[group] != item) return std::nullopt;
@@ -303,6 +312,20 @@ class StreamScanner {
                         });
   }
 
+  // Bytes held in memory by the per-document arrays (the passage level's
+  // are its own).
+  uint64_t HeldBytes() const {
+    return items_.capacity() * sizeof(Item) + groups_.memory_bytes() +
+           result_.documents->memory_bytes();
+  }
+  // The shares of a step come from what the usable bytes leave after the
+  // arrays of both levels and `held`, and are never less than an eighth of
+  // them.
+  uint64_t Left(uint64_t held) const {
+    held += HeldBytes() + (passages_ != nullptr ? passages_->HeldBytes() : 0);
+    return std::max(usable_ / 8, usable_ > held ? usable_ - held : 0);
+  }
+
   // Pass 4: per connected component of candidates, exact verification and
   // clustering; then clusters of identical texts that joined no other.
   absl::Status VerifyAndCluster(const CandidateGraph& graph) {
@@ -317,7 +340,8 @@ class StreamScanner {
     };
     NEARDUP_RETURN_IF_ERROR(VerifyComponents(
         graph,
-        LevelVerification(options_, options_.document.threshold, usable_,
+        LevelVerification(options_, options_.document.threshold,
+                          Left(graph.memory_bytes() + clustered.size()),
                           spill_.tmp_dir),
         set_bytes,
         [&](const Component& component, absl::Span<const uint32_t> indexes) {

@@ -31,16 +31,18 @@
 //
 // Memory: 24 MB for code and buffers; of the rest, a sixteenth for a batch
 // of text and its fingerprints (a sixty-fourth with passages, whose
-// shingles and signatures take ~15 times the text), a quarter for band keys
-// before a run is written, an eighth for passage keys, an eighth for
-// candidate pairs, a quarter to sort pairs by component and a quarter for
-// the shingle sets of a batch of components, a sixteenth for the index of
-// clusters, a quarter each for the two sorts of overlaps; the
-// per-document and per-passage bytes above; plus, not bounded, 8 bytes
-// per text with a verified pair in the largest component while it is
-// verified, the pairs of its largest verified group, and ~4 bytes per text
-// in a candidate pair. Disk: about the corpus size (the document store)
-// plus signatures and band keys; with passages, ~num_perm values and 31
+// shingles and signatures take ~15 times the text), an eighth for passage
+// keys, a sixteenth for the index of clusters; the per-document and
+// per-passage bytes above. The later steps take their shares from what is
+// left after those arrays (and never less than an eighth): a quarter for
+// band keys before a run is written, an eighth for candidate pairs, a
+// quarter to sort pairs by component and a quarter for the shingle sets of
+// a batch of components, a quarter each for the two sorts of overlaps. Not
+// bounded: 8
+// bytes per text with a verified pair in the largest component while it
+// is verified, ~36 bytes per text of its largest verified group, and ~4
+// bytes per text in a candidate pair. Disk: about the corpus size (the document
+// store) plus signatures and band keys; with passages, ~num_perm values and 31
 // band keys per sentence: ~15 times the text written, ~10 times on disk at
 // once (the signatures are released once their band keys and low bytes
 // are written).

@@ -230,6 +230,10 @@ class DocumentStore {
   std::string DateOr(uint32_t index, absl::Status& status) const;
   size_t size() const { return offsets_.size(); }
   uint64_t bytes() const { return file_->size(); }
+  // Bytes held in memory (the offsets).
+  uint64_t memory_bytes() const {
+    return offsets_.capacity() * sizeof(uint64_t);
+  }
 
  private:
   explicit DocumentStore(std::unique_ptr<SpillFile> file)
