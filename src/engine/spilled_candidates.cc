@@ -859,7 +859,7 @@ absl::StatusOr<size_t> VerifyComponent(
       block_pairs.clear();
       NEARDUP_RETURN_IF_ERROR(cursor.Take(n, PairCursor::kChunk, block_pairs));
       for (const SimilarPair& e :
-           VerifyCandidates(block_pairs, spans, threshold, /*threads=*/1)) {
+           VerifyCandidates(block_pairs, spans, threshold, options.threads)) {
         edges.push_back(e);
       }
     } while (!block_pairs.empty());
@@ -879,6 +879,7 @@ absl::StatusOr<size_t> VerifyComponent(
   const uint64_t half = share_bytes / 2;
   std::vector<SimilarPair> edges;  // of a block
   std::vector<uint32_t> block_texts, others, chunk;
+  std::vector<double> similarities;  // of a block's pairs
   for (uint32_t begin = 0; begin < n;) {
     uint32_t end = begin;
     for (uint64_t bytes = 0;
@@ -895,20 +896,35 @@ absl::StatusOr<size_t> VerifyComponent(
     std::iota(block_texts.begin(), block_texts.end(), begin);
     NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> block,
                              read_sets(block_texts));
-    const auto verify = [&](const TextPair& pair, ShingleSet other) {
-      const double similarity =
-          JaccardIfAtLeast(block[pair.first - begin], other, threshold);
-      if (similarity >= threshold) {
-        edges.push_back(SimilarPair{pair.first, pair.second, similarity});
-      }
-    };
+    // Each pair's similarity, computed on options.threads threads, once
+    // both its sets are held: first the pairs within the block, then
+    // those reaching each chunk of other texts.
+    similarities.assign(block_pairs.size(), 0.0);
+    const auto verify =
+        [&](absl::FunctionRef<ShingleSet(const TextPair&)> other_set,
+            absl::FunctionRef<bool(const TextPair&)> held) {
+          ParallelFor(block_pairs.size(), options.threads, [&](size_t p) {
+            const TextPair& pair = block_pairs[p];
+            if (!held(pair)) return;
+            similarities[p] = JaccardIfAtLeast(block[pair.first - begin],
+                                               other_set(pair), threshold);
+          });
+          for (size_t p = 0; p < block_pairs.size(); ++p) {
+            if (held(block_pairs[p]) && similarities[p] >= threshold) {
+              edges.push_back(SimilarPair{block_pairs[p].first,
+                                          block_pairs[p].second,
+                                          similarities[p]});
+            }
+          }
+        };
+    verify(
+        [&](const TextPair& pair) -> ShingleSet {
+          return block[pair.second - begin];
+        },
+        [&](const TextPair& pair) { return pair.second < end; });
     others.clear();
     for (const TextPair& pair : block_pairs) {
-      if (pair.second < end) {
-        verify(pair, block[pair.second - begin]);
-      } else {
-        others.push_back(pair.second);
-      }
+      if (pair.second >= end) others.push_back(pair.second);
     }
     std::sort(others.begin(), others.end());
     others.erase(std::unique(others.begin(), others.end()), others.end());
@@ -923,13 +939,15 @@ absl::StatusOr<size_t> VerifyComponent(
       }
       NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
                                read_sets(chunk));
-      for (const TextPair& pair : block_pairs) {
-        if (pair.second < chunk.front() || pair.second > chunk.back()) continue;
-        const size_t c = static_cast<size_t>(
-            std::lower_bound(chunk.begin(), chunk.end(), pair.second) -
-            chunk.begin());
-        verify(pair, sets[c]);
-      }
+      verify(
+          [&](const TextPair& pair) -> ShingleSet {
+            return sets[static_cast<size_t>(
+                std::lower_bound(chunk.begin(), chunk.end(), pair.second) -
+                chunk.begin())];
+          },
+          [&](const TextPair& pair) {
+            return pair.second >= chunk.front() && pair.second <= chunk.back();
+          });
     }
     for (const SimilarPair& e : edges) {
       SetBit(paired, e.a);
@@ -962,10 +980,14 @@ absl::Status VerifyComponents(const CandidateGraph& graph,
   const auto verify_batch = [&](std::vector<Component>& batch) {
     std::vector<size_t> verified(batch.size(), 0);
     std::vector<absl::Status> statuses(batch.size());
+    // The components of a batch on a thread each; a component alone in its
+    // batch (too large to share it) on all of them.
+    ComponentVerification each = options;
+    each.threads = batch.size() == 1 ? options.threads : 1;
     ParallelFor(batch.size(), options.threads, [&](size_t c) {
       const Component& component = batch[c];
       absl::StatusOr<size_t> pairs = VerifyComponent(
-          component, options,
+          component, each,
           [&](uint32_t i) { return set_bytes(component.texts[i]); },
           [&](absl::Span<const uint32_t> indexes) {
             return read_sets(component, indexes);

@@ -223,8 +223,10 @@ struct ComponentVerification {
   double threshold = 0.0;    // exact Jaccard a verified pair reaches
   uint64_t share_bytes = 0;  // of shingle sets held at a time
   uint64_t sort_bytes = 0;   // to sort the graph's pairs by component
-  int threads = 1;           // components of a batch verified at once
-  std::string tmp_dir;       // for the verified pairs of a large component
+  // VerifyComponents(): components of a batch verified at once;
+  // VerifyComponent(): threads that verify the component's pairs.
+  int threads = 1;
+  std::string tmp_dir;  // for the verified pairs of a large component
 };
 
 // The verification of one level within `usable_bytes`: components in
@@ -246,6 +248,8 @@ ComponentVerification LevelVerification(const EngineOptions& options,
 // (ascending indexes) is passed to `emit` with the exact similarity of two
 // of its members, while their sets are held. Returns the number of pairs
 // verified, or the first error of reading, of scratch files or of `emit`.
+// Pairs are verified on options.threads threads; the callbacks are called
+// from the calling thread.
 //
 // A component whose sets fit in the share is read at once. A larger one
 // (candidate pairs chain many texts) is verified in blocks of consecutive
@@ -279,7 +283,8 @@ absl::StatusOr<size_t> VerifyComponent(
 // Step 4 of the streaming scan for one level: the components of `graph`
 // (their pairs sorted by component in options.sort_bytes), in batches whose
 // sets take at most options.share_bytes, each verified and clustered by
-// VerifyComponent(), the components of a batch on options.threads threads.
+// VerifyComponent(), the components of a batch on options.threads threads
+// (one each; a component alone in its batch on all of them).
 // `set_bytes(text)` sizes a text's set, `read_sets(component, indexes)`
 // reads those of a component; `make_cluster(component, members,
 // similarity)` describes a cluster (on several threads at once). Each
