@@ -420,17 +420,12 @@ absl::Status RunStreamScan(const std::vector<std::string>& paths,
   std::ofstream file;
   if (!output_path.empty()) file.open(output_path, std::ios::binary);
   std::ostream& out = output_path.empty() ? std::cout : file;
-  std::vector<Document> documents;
-  std::vector<const Document*> pointers;
   NEARDUP_RETURN_IF_ERROR(result.clusters->ForEach([&](const Cluster& c) {
-    documents.clear();
-    for (const Member& m : c.members) {
-      NEARDUP_ASSIGN_OR_RETURN(Document d, result.documents->Get(m.doc));
-      documents.push_back(std::move(d));
-    }
-    pointers.clear();
-    for (const Document& d : documents) pointers.push_back(&d);
-    out << ClusterJsonLine(c, pointers);
+    NEARDUP_ASSIGN_OR_RETURN(const std::string line,
+                             ClusterJsonLine(c, [&](uint32_t doc) {
+                               return result.documents->Get(doc);
+                             }));
+    out << line;
     return absl::OkStatus();
   }));
   NEARDUP_RETURN_IF_ERROR(result.overlaps->ForEach([&](const Overlap& o) {

@@ -1,11 +1,13 @@
 #include "engine/report.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/parallel.h"
+#include "base/status_macros.h"
 #include "io/json_writer.h"
 
 namespace neardup {
@@ -36,23 +38,54 @@ void AppendMember(std::string& out, const Cluster& cluster,
   out.push_back('}');
 }
 
-}  // namespace
+// Calls `use` with document `doc`; returns the first error of reading it.
+using WithDocument = absl::FunctionRef<absl::Status(
+    uint32_t doc, absl::FunctionRef<void(const Document&)> use)>;
 
-std::string ClusterJsonLine(
-    const Cluster& c, absl::Span<const Document* const> member_documents) {
-  std::string out;
+// Appends cluster `c`'s line to `out`, its members' documents passed in by
+// `with_document`.
+absl::Status AppendClusterLine(std::string& out, const Cluster& c,
+                               WithDocument with_document) {
   absl::StrAppend(
       &out, "{\"level\":\"", LevelName(c.level), "\",\"cluster\":", c.id,
       ",\"boilerplate\":", c.boilerplate ? "true" : "false", ",\"canonical\":");
-  AppendMember(out, c, c.members[c.canonical], *member_documents[c.canonical]);
+  const Member& canonical = c.members[c.canonical];
+  NEARDUP_RETURN_IF_ERROR(with_document(
+      canonical.doc,
+      [&](const Document& doc) { AppendMember(out, c, canonical, doc); }));
   out.append(",\"reason\":");
   AppendJsonString(out, c.reason);
   out.append(",\"members\":[");
   for (size_t i = 0; i < c.members.size(); ++i) {
     if (i > 0) out.push_back(',');
-    AppendMember(out, c, c.members[i], *member_documents[i]);
+    NEARDUP_RETURN_IF_ERROR(with_document(
+        c.members[i].doc,
+        [&](const Document& doc) { AppendMember(out, c, c.members[i], doc); }));
   }
   out.append("]}\n");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ClusterJsonLine(
+    const Cluster& cluster,
+    absl::FunctionRef<absl::StatusOr<Document>(uint32_t)> read_document) {
+  std::string out;
+  std::optional<Document> held;  // the document read last
+  uint32_t held_doc = 0;
+  NEARDUP_RETURN_IF_ERROR(AppendClusterLine(
+      out, cluster,
+      [&](uint32_t doc,
+          absl::FunctionRef<void(const Document&)> use) -> absl::Status {
+        if (!held.has_value() || held_doc != doc) {
+          held.reset();
+          NEARDUP_ASSIGN_OR_RETURN(held, read_document(doc));
+          held_doc = doc;
+        }
+        use(*held);
+        return absl::OkStatus();
+      }));
   return out;
 }
 
@@ -85,16 +118,17 @@ std::string ReportJsonLines(const ScanResult& scan,
   std::vector<std::string> chunks((lines + kChunk - 1) / kChunk);
   ParallelFor(chunks.size(), threads, [&](size_t chunk) {
     std::string& out = chunks[chunk];
-    std::vector<const Document*> member_documents;
     const size_t end = std::min(lines, (chunk + 1) * kChunk);
     for (size_t line = chunk * kChunk; line < end; ++line) {
       if (line < scan.clusters.size()) {
-        const Cluster& c = scan.clusters[line];
-        member_documents.clear();
-        for (const Member& m : c.members) {
-          member_documents.push_back(&documents[m.doc]);
-        }
-        out.append(ClusterJsonLine(c, member_documents));
+        // Documents in memory: reading one cannot fail.
+        AppendClusterLine(
+            out, scan.clusters[line],
+            [&](uint32_t doc, absl::FunctionRef<void(const Document&)> use) {
+              use(documents[doc]);
+              return absl::OkStatus();
+            })
+            .IgnoreError();
         continue;
       }
       const Overlap& o = scan.overlaps[line - scan.clusters.size()];

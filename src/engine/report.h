@@ -24,6 +24,8 @@
 
 #include <string>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "engine/clean.h"
@@ -33,10 +35,14 @@
 
 namespace neardup {
 
-// One cluster's line, ending in '\n'; `member_documents[i]` is the document
-// of cluster.members[i] (for a caller whose documents are not in memory).
-std::string ClusterJsonLine(const Cluster& cluster,
-                            absl::Span<const Document* const> member_documents);
+// One cluster's line, ending in '\n', for a caller whose documents are not
+// in memory (the streaming scan's store): `read_document(doc)` reads a
+// member's document, once per run of members in the same document, so that
+// one document is held at a time (a boilerplate cluster can have thousands
+// of members). Returns the first error of reading.
+absl::StatusOr<std::string> ClusterJsonLine(
+    const Cluster& cluster,
+    absl::FunctionRef<absl::StatusOr<Document>(uint32_t)> read_document);
 
 // One overlap's line, ending in '\n'; `a` and `b` are the documents
 // overlap.doc_a and overlap.doc_b.

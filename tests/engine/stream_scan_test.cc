@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/hash.h"
+#include "base/status_macros.h"
 #include "base/status_matchers.h"
 #include "engine/report.h"
 #include "engine/scan.h"
@@ -60,14 +61,13 @@ struct Case {
 std::string StreamReport(const StreamScanResult& result) {
   std::string out;
   EXPECT_TRUE(result.clusters
-                  ->ForEach([&](const Cluster& c) {
-                    std::vector<Document> documents;
-                    for (const Member& m : c.members) {
-                      documents.push_back(*result.documents->Get(m.doc));
-                    }
-                    std::vector<const Document*> pointers;
-                    for (const Document& d : documents) pointers.push_back(&d);
-                    out += ClusterJsonLine(c, pointers);
+                  ->ForEach([&](const Cluster& c) -> absl::Status {
+                    NEARDUP_ASSIGN_OR_RETURN(
+                        const std::string line,
+                        ClusterJsonLine(c, [&](uint32_t doc) {
+                          return result.documents->Get(doc);
+                        }));
+                    out += line;
                     return absl::OkStatus();
                   })
                   .ok());
