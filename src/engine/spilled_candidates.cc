@@ -387,6 +387,11 @@ absl::Status Component::ReadPairs(uint64_t begin,
   return absl::OkStatus();
 }
 
+uint64_t BudgetLeft(uint64_t usable_bytes, uint64_t held_bytes) {
+  return std::max(usable_bytes / 8,
+                  usable_bytes > held_bytes ? usable_bytes - held_bytes : 0);
+}
+
 ComponentVerification LevelVerification(const EngineOptions& options,
                                         double threshold, uint64_t usable_bytes,
                                         const std::string& tmp_dir) {
@@ -644,9 +649,16 @@ class GroupNeighbours {
     ++count_;
     return buffer_.size() >= limit_ ? Write() : absl::OkStatus();
   }
-  // Call after the last Add() and before Read().
+  // Call after the last Add() and before Read(). Neighbours held in memory
+  // are renumbered as positions in texts() once, here; those on disk as
+  // they are read.
   absl::Status Finish() {
-    return file_ == nullptr ? absl::OkStatus() : Write();
+    if (file_ != nullptr) {
+      NEARDUP_RETURN_IF_ERROR(Write());
+      return file_->Flush();
+    }
+    for (Neighbour& nb : buffer_) nb.item = IndexOf(texts_, nb.item);
+    return absl::OkStatus();
   }
 
   bool empty() const { return texts_.empty(); }
@@ -662,7 +674,9 @@ class GroupNeighbours {
     if (file_ == nullptr) {
       std::copy_n(buffer_.begin() + static_cast<ptrdiff_t>(begin), out.size(),
                   out.begin());
-    } else if (status_.ok()) {
+      return;
+    }
+    if (status_.ok()) {
       status_ = file_->ReadAt(begin * sizeof(Neighbour), out.data(),
                               out.size() * sizeof(Neighbour));
     }
@@ -689,7 +703,7 @@ class GroupNeighbours {
     NEARDUP_RETURN_IF_ERROR(
         file_->Append(buffer_.data(), buffer_.size() * sizeof(Neighbour)));
     buffer_.clear();
-    return file_->Flush();
+    return absl::OkStatus();
   }
 
   const size_t limit_;  // neighbours held in memory

@@ -229,6 +229,11 @@ struct ComponentVerification {
   std::string tmp_dir;  // for the verified pairs of a large component
 };
 
+// What `usable_bytes` leave for the shares of a step once `held_bytes` are
+// held by arrays that grow with the corpus, and never less than an eighth
+// of them (so that a step always has room to make progress).
+uint64_t BudgetLeft(uint64_t usable_bytes, uint64_t held_bytes);
+
 // The verification of one level within `usable_bytes`: components in
 // batches whose shingle sets fit in a quarter of it (a larger one alone,
 // verified in pieces of that size), their pairs sorted by component in

@@ -121,12 +121,6 @@ uint64_t PassageSpill<Value>::HeldBytes() const {
 }
 
 template <typename Value>
-uint64_t PassageSpill<Value>::Left(uint64_t held) const {
-  held += HeldBytes() + held_elsewhere_;
-  return std::max(usable_ / 8, usable_ > held ? usable_ - held : 0);
-}
-
-template <typename Value>
 uint32_t PassageSpill<Value>::DocumentOf(uint32_t passage) const {
   return static_cast<uint32_t>(
       std::upper_bound(first_passage_.begin(), first_passage_.end(), passage) -
@@ -202,7 +196,7 @@ absl::Status PassageSpill<Value>::Group(ScanStats& stats) {
 // Band keys of the representatives into sorted runs, merged into pairs.
 template <typename Value>
 absl::StatusOr<CandidateGraph> PassageSpill<Value>::Candidates(
-    LevelStats& stats, SpillStats& spill) {
+    uint64_t budget_bytes, LevelStats& stats, SpillStats& spill) {
   if (options_.progress) options_.progress({"passages: band keys", 0, 0});
   NEARDUP_RETURN_IF_ERROR(signatures_->Flush());
   NEARDUP_ASSIGN_OR_RETURN(
@@ -212,7 +206,7 @@ absl::StatusOr<CandidateGraph> PassageSpill<Value>::Candidates(
           lsh_,
           LevelPairing(options_, options_.passage.threshold, hasher_.num_perm(),
                        "passage"),
-          options_, spill_.tmp_dir, Left(0),
+          options_, spill_.tmp_dir, budget_bytes,
           [&](uint32_t passage) -> std::optional<uint32_t> {
             if (!IsRepresentative(passage)) return std::nullopt;
             return passage;
@@ -354,7 +348,6 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
                                          ClusterSpill& clusters,
                                          ScanStats& stats, SpillStats& spill,
                                          uint64_t held_elsewhere) {
-  held_elsewhere_ = held_elsewhere;
   LevelStats& level = stats.passage;
   level.lsh = lsh_;
   stats.short_passages = short_passages_;
@@ -364,8 +357,10 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
   NEARDUP_RETURN_IF_ERROR(Group(stats));
   spill.scratch_bytes +=
       records_->size() + signatures_->size() + members_->size();
+  // The arrays held from here on; the shares come from what they leave.
+  const uint64_t held = held_elsewhere + HeldBytes();
   NEARDUP_ASSIGN_OR_RETURN(const CandidateGraph graph,
-                           Candidates(level, spill));
+                           Candidates(BudgetLeft(usable_, held), level, spill));
   if (options_.progress) options_.progress({"passages: verification", 0, 0});
   NEARDUP_ASSIGN_OR_RETURN(const ShingleStore store,
                            StoreShingles(graph, documents));
@@ -379,10 +374,12 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
   };
   NEARDUP_RETURN_IF_ERROR(VerifyComponents(
       graph,
-      LevelVerification(options_, options_.passage.threshold,
-                        Left(graph.memory_bytes() + store.memory_bytes() +
-                             clustered.size() * sizeof(uint64_t)),
-                        spill_.tmp_dir),
+      LevelVerification(
+          options_, options_.passage.threshold,
+          BudgetLeft(usable_, held + graph.memory_bytes() +
+                                  store.memory_bytes() +
+                                  clustered.size() * sizeof(uint64_t)),
+          spill_.tmp_dir),
       set_bytes,
       [&](const Component& component, absl::Span<const uint32_t> indexes)
           -> absl::StatusOr<std::vector<std::vector<uint64_t>>> {

@@ -77,8 +77,7 @@ class PassageSpill {
   // describes them, added to `clusters`; counts go to `stats` and `spill`.
   // `documents` holds the documents added, in the same order. The shares
   // of each step come from what the usable bytes leave after this level's
-  // arrays and `held_elsewhere` (the caller's), and are never less than an
-  // eighth of the usable bytes.
+  // arrays and `held_elsewhere` (the caller's): BudgetLeft().
   absl::Status Finish(const DocumentStore& documents, ClusterSpill& clusters,
                       ScanStats& stats, SpillStats& spill,
                       uint64_t held_elsewhere);
@@ -123,10 +122,9 @@ class PassageSpill {
                const MinHasher& hasher, uint64_t usable_bytes);
 
   absl::Status Group(ScanStats& stats);
-  // The usable bytes less HeldBytes(), held_elsewhere_ and `held`, and at
-  // least an eighth of them.
-  uint64_t Left(uint64_t held) const;
-  absl::StatusOr<CandidateGraph> Candidates(LevelStats& stats,
+  // Candidate pairs found with shares of `budget_bytes`.
+  absl::StatusOr<CandidateGraph> Candidates(uint64_t budget_bytes,
+                                            LevelStats& stats,
                                             SpillStats& spill);
   absl::StatusOr<ShingleStore> StoreShingles(
       const CandidateGraph& graph, const DocumentStore& documents) const;
@@ -155,7 +153,6 @@ class PassageSpill {
   LshParams lsh_;
   const size_t k_;
   const uint64_t usable_;
-  uint64_t held_elsewhere_ = 0;         // by the caller, from Finish()
   std::unique_ptr<SpillFile> records_;  // passage i's at i * 12 bytes
   // Passage i's at i * k_ values; handed to FindSpilledCandidates().
   std::unique_ptr<SpillFile> signatures_;

@@ -322,8 +322,9 @@ class StreamScanner {
   // arrays of both levels and `held`, and are never less than an eighth of
   // them.
   uint64_t Left(uint64_t held) const {
-    held += HeldBytes() + (passages_ != nullptr ? passages_->HeldBytes() : 0);
-    return std::max(usable_ / 8, usable_ > held ? usable_ - held : 0);
+    return BudgetLeft(usable_,
+                      held + HeldBytes() +
+                          (passages_ != nullptr ? passages_->HeldBytes() : 0));
   }
 
   // Pass 4: per connected component of candidates, exact verification and

@@ -271,6 +271,13 @@ AllAtOnce ClusterAllAtOnce(const ChainedComponent& c, double threshold) {
   return result;
 }
 
+TEST(BudgetLeftTest, SharesWhatTheArraysLeaveButNeverLessThanAnEighth) {
+  EXPECT_EQ(BudgetLeft(800, 0), 800u);
+  EXPECT_EQ(BudgetLeft(800, 300), 500u);
+  EXPECT_EQ(BudgetLeft(800, 750), 100u);
+  EXPECT_EQ(BudgetLeft(800, 5000), 100u);  // arrays past the budget
+}
+
 TEST(VerifyComponentTest, InPiecesClustersAsAllAtOnce) {
   const ChainedComponent c = MakeChainedComponent();
   constexpr double kThreshold = 0.7;
