@@ -38,6 +38,28 @@ TEST(NormalizeTest, SplitsWordsGluedAcrossAMissingSpace) {
   EXPECT_EQ(Norm("DPRK ICBMs"), "dprk icbms");
 }
 
+// Normalize() writes into buffers sized ahead; these inputs produce more
+// bytes than they hold (a space per glued word, NFKC expansions), so an
+// error in the sizing overflows them (caught under AddressSanitizer).
+TEST(NormalizeTest, OutputLongerThanTheInputIsWhole) {
+  std::string glued, expected;
+  for (int i = 0; i < 1000; ++i) {
+    glued += "aBc";
+    expected += i == 0 ? "a bca" : " bca";
+  }
+  expected.pop_back();
+  EXPECT_EQ(Norm(glued), expected);
+  // U+FDFA, one code point of 3 bytes, folds to 18 in four words.
+  std::string expanding, folded;
+  for (int i = 0; i < 200; ++i) {
+    expanding += "\xEF\xB7\xBA x ";
+    folded += i == 0 ? "" : " ";
+    folded += Norm("\xEF\xB7\xBA") + " x";
+  }
+  EXPECT_GT(Norm("\xEF\xB7\xBA").size(), 3u * 4);
+  EXPECT_EQ(Norm(expanding), folded);
+}
+
 TEST(NormalizeTest, UnicodeCompatibilityFormsCaseAndAccentsFold) {
   EXPECT_EQ(Norm("ＡＢＣ１２３"), "abc123");  // full-width forms (NFKC)
   EXPECT_EQ(Norm("Café ÉLAN Straße"), "cafe elan strasse");
