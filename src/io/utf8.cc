@@ -1,5 +1,7 @@
 #include "io/utf8.h"
 
+#include <simdjson.h>
+
 namespace neardup {
 namespace {
 
@@ -37,6 +39,11 @@ size_t ValidSequenceLength(absl::string_view s, size_t i, size_t* consumed) {
 }  // namespace
 
 size_t FirstInvalidUtf8(absl::string_view bytes) {
+  // Nearly every document is valid: simdjson's vectorized check says so at
+  // several GB/s; the byte-at-a-time scan only finds where a bad one breaks.
+  if (simdjson::validate_utf8(bytes.data(), bytes.size())) {
+    return absl::string_view::npos;
+  }
   size_t i = 0;
   while (i < bytes.size()) {
     size_t consumed;
