@@ -1,5 +1,7 @@
 #include "normalize/normalize.h"
 
+#include <cctype>
+#include <random>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -58,6 +60,59 @@ TEST(NormalizeTest, OutputLongerThanTheInputIsWhole) {
   }
   EXPECT_GT(Norm("\xEF\xB7\xBA").size(), 3u * 4);
   EXPECT_EQ(Norm(expanding), folded);
+}
+
+// Plain stretches (lowercase, digits, single spaces) are copied 16 bytes at
+// a time; runs of them that start, end or break (a double space, a capital,
+// punctuation) at every offset of such a window must normalize as words
+// split on separators do, with each byte's origin where it came from.
+TEST(NormalizeTest, PlainTextAtEveryOffsetNormalizesAsSplitWords) {
+  std::mt19937 random(7);
+  const std::string alphabet = "abcz09    Q.,";
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string input;
+    const size_t size = random() % 70;
+    for (size_t i = 0; i < size; ++i) {
+      input += alphabet[random() % alphabet.size()];
+    }
+    std::string expected;
+    for (size_t i = 0; i < input.size();) {
+      if (!std::isalnum(static_cast<unsigned char>(input[i]))) {
+        ++i;
+        continue;
+      }
+      if (!expected.empty()) expected += ' ';
+      const size_t word = i;
+      for (; i < input.size() &&
+             std::isalnum(static_cast<unsigned char>(input[i]));
+           ++i) {
+        // "aQb": a capital between lowercase letters starts a word.
+        if (i > word && input[i] == 'Q' && std::islower(input[i - 1]) &&
+            i + 1 < input.size() && std::islower(input[i + 1])) {
+          expected += ' ';
+        }
+        expected += static_cast<char>(
+            std::tolower(static_cast<unsigned char>(input[i])));
+      }
+    }
+    const NormalizedText n = Normalize(input);
+    ASSERT_EQ(n.text, expected) << "input '" << input << "'";
+    for (size_t j = 0; j < n.text.size(); ++j) {
+      const char source = input[n.origin[j]];
+      if (n.text[j] == ' ') {
+        // A separator, or the capital of a glued word boundary.
+        EXPECT_TRUE(!std::isalnum(static_cast<unsigned char>(source)) ||
+                    source == 'Q');
+        EXPECT_TRUE(
+            std::isalnum(static_cast<unsigned char>(input[n.origin[j] - 1])));
+      } else {
+        EXPECT_EQ(n.text[j], std::tolower(static_cast<unsigned char>(source)));
+      }
+      if (j > 0) {
+        EXPECT_LE(n.origin[j - 1], n.origin[j]);
+      }
+    }
+  }
 }
 
 TEST(NormalizeTest, UnicodeCompatibilityFormsCaseAndAccentsFold) {
