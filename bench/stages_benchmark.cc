@@ -196,6 +196,34 @@ void BM_FingerprintDocument(benchmark::State& state) {
 }
 BENCHMARK(BM_FingerprintDocument)->Range(1 << 10, 1 << 20);
 
+// Exact verification of candidate pairs: JaccardIfAtLeast() on sets of
+// `size` hashes sharing 30% of their elements (most candidates fall below
+// the passage threshold 0.52), a pair per iteration.
+void BM_JaccardIfAtLeast(benchmark::State& state) {
+  const size_t size = static_cast<size_t>(state.range(0));
+  std::mt19937_64 random(3);
+  std::vector<std::vector<uint64_t>> sets;
+  for (int pair = 0; pair < 64; ++pair) {
+    std::vector<uint64_t> a(size), b(size);
+    for (size_t i = 0; i < size; ++i) {
+      a[i] = random();
+      b[i] = i < size * 3 / 10 ? a[i] : random();
+    }
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    sets.push_back(std::move(a));
+    sets.push_back(std::move(b));
+  }
+  size_t pair = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        JaccardIfAtLeast(sets[2 * pair], sets[2 * pair + 1], 0.52));
+    pair = (pair + 1) % 64;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_JaccardIfAtLeast)->Arg(100)->Arg(4000);
+
 // Sorting shingle hashes (a sentence has ~100, an article thousands, an LSH
 // band a million keys): std::sort against SortHashed().
 void BM_SortHashes(benchmark::State& state, bool hashed) {

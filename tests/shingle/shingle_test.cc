@@ -1,6 +1,9 @@
 #include "shingle/shingle.h"
 
 #include <algorithm>
+#include <iterator>
+#include <random>
+#include <vector>
 
 #include "base/status_matchers.h"
 #include "gmock/gmock.h"
@@ -63,6 +66,37 @@ TEST(JaccardTest, ExactValues) {
   EXPECT_DOUBLE_EQ(Jaccard(a, empty), 0.0);
   EXPECT_DOUBLE_EQ(Jaccard(empty, empty), 0.0);
   EXPECT_EQ(IntersectionSize(a, b), 2u);
+}
+
+// Against std::set_intersection, on random sets of every overlap: the
+// merge must count each common element once, whichever side runs out first.
+TEST(JaccardTest, IntersectionMatchesTheStandardLibrary) {
+  std::mt19937_64 random(11);
+  for (int trial = 0; trial < 500; ++trial) {
+    const size_t na = random() % 80, nb = random() % 80;
+    std::vector<uint64_t> a, b;
+    for (size_t i = 0; i < na; ++i) a.push_back(random() % 200);
+    for (size_t i = 0; i < nb; ++i) b.push_back(random() % 200);
+    for (auto* set : {&a, &b}) {
+      std::sort(set->begin(), set->end());
+      set->erase(std::unique(set->begin(), set->end()), set->end());
+    }
+    std::vector<uint64_t> common;
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(),
+                          std::back_inserter(common));
+    ASSERT_EQ(IntersectionSize(a, b), common.size());
+    const size_t total = a.size() + b.size() - common.size();
+    const double exact =
+        total == 0 ? 0.0 : static_cast<double>(common.size()) / total;
+    EXPECT_DOUBLE_EQ(Jaccard(a, b), exact);
+    for (const double t : {0.2, 0.52, 0.8}) {
+      if (exact >= t) {
+        EXPECT_DOUBLE_EQ(JaccardIfAtLeast(a, b, t), exact);
+      } else {
+        EXPECT_LT(JaccardIfAtLeast(a, b, t), t);
+      }
+    }
+  }
 }
 
 TEST(JaccardTest, IfAtLeastIsExactAtOrAboveTheThresholdAndBelowOtherwise) {
