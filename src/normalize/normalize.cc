@@ -74,10 +74,12 @@ class Builder {
 #if defined(__SSE2__)
   // At a lowercase letter or digit at `begin`, with 16 bytes of input from
   // there: copies the longest prefix of those 16 that is plain text
-  // (lowercase letters, digits and single spaces, ending in a letter or
-  // digit), whose normalized form is itself, byte for byte, with origins
-  // begin, begin + 1, ...; returns where it ends (past `begin`). News text
-  // is two-thirds such stretches; 16 bytes are classified at once.
+  // (letters, digits and single spaces, ending in a letter or digit, with no
+  // glued word boundary), whose normalized form is itself lowercased, byte
+  // for byte, with origins begin, begin + 1, ...; returns where it ends
+  // (past `begin`). 16 bytes are classified at once; the rest of Normalize()
+  // takes what stops a window (punctuation, a capital between lowercase
+  // letters, non-ASCII, a run of spaces).
   size_t CopyPlainText(absl::string_view s, size_t begin) {
     const __m128i bytes =
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + begin));
@@ -86,21 +88,28 @@ class Builder {
       return _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(low - 1)),
                            _mm_cmplt_epi8(bytes, _mm_set1_epi8(high + 1)));
     };
+    const __m128i lower = in_range('a', 'z');
+    const __m128i upper = in_range('A', 'Z');
     const __m128i space = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(' '));
     const unsigned plain = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
-        _mm_or_si128(in_range('a', 'z'), in_range('0', '9')), space)));
+        _mm_or_si128(lower, upper), _mm_or_si128(in_range('0', '9'), space))));
     const unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(space));
-    const unsigned not_plain = ~plain & 0xFFFF;
-    const unsigned double_spaces = spaces & (spaces >> 1);  // first of two
-    size_t length = 16;
-    if (not_plain != 0) length = std::countr_zero(not_plain);
-    if (double_spaces != 0) {
-      length = std::min<size_t>(length, std::countr_zero(double_spaces));
-    }
+    const unsigned lowers = static_cast<unsigned>(_mm_movemask_epi8(lower));
+    const unsigned uppers = static_cast<unsigned>(_mm_movemask_epi8(upper));
+    // Stops: the first byte that is not plain, the first of two spaces, and
+    // a capital after a lowercase letter and before one ("VisitsPresident";
+    // at the last byte, whatever follows).
+    unsigned stops = (~plain & 0xFFFF) | (spaces & (spaces >> 1)) |
+                     (uppers & (lowers << 1) & ((lowers >> 1) | 0x8000));
+    size_t length = stops == 0 ? 16 : std::countr_zero(stops);
     if (s[begin + length - 1] == ' ') --length;  // left to Separator()
-    std::memcpy(text_.data() + size_, s.data() + begin, length);
+    // All 16 bytes and origins are written: the capacity invariant holds 16
+    // more, and bytes past `length` are overwritten or cut by Finish().
+    const __m128i folded =
+        _mm_or_si128(bytes, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(text_.data() + size_), folded);
     uint32_t* origin = origin_.data() + size_;
-    for (size_t j = 0; j < length; ++j) {
+    for (size_t j = 0; j < 16; ++j) {
       origin[j] = static_cast<uint32_t>(begin + j);
     }
     size_ += length;
