@@ -342,10 +342,13 @@ void DescribeScan(const ScanResult& scan, const EngineOptions& options,
   }
 }
 
+// Reads the corpus in memory; each document's JSON line is kept only when
+// `keep_json` (clean writes it back).
 absl::StatusOr<Corpus> Read(const std::vector<std::string>& paths,
-                            Summary& summary) {
-  NEARDUP_ASSIGN_OR_RETURN(Corpus corpus,
-                           ReadCorpus(paths, ReadOptionsFromFlags()));
+                            Summary& summary, bool keep_json) {
+  ReadOptions read_options = ReadOptionsFromFlags();
+  read_options.keep_json = keep_json;
+  NEARDUP_ASSIGN_OR_RETURN(Corpus corpus, ReadCorpus(paths, read_options));
   DescribeRead(corpus.documents.size(), corpus.report, summary);
   return corpus;
 }
@@ -353,7 +356,8 @@ absl::StatusOr<Corpus> Read(const std::vector<std::string>& paths,
 absl::Status RunScan(const std::vector<std::string>& paths,
                      const EngineOptions& options) {
   Summary summary;
-  NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
+  NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus,
+                           Read(paths, summary, /*keep_json=*/false));
   NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
                            ScanWithProgress(corpus, options));
   NEARDUP_RETURN_IF_ERROR(
@@ -576,7 +580,8 @@ absl::Status RunClean(const std::vector<std::string>& paths,
                       const EngineOptions& options) {
   Summary summary;
   const ReadOptions read_options = ReadOptionsFromFlags();
-  NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
+  NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus,
+                           Read(paths, summary, /*keep_json=*/true));
   NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
                            ScanWithProgress(corpus, options));
   const std::vector<CleanDecision> decisions =
@@ -610,7 +615,8 @@ absl::Status RunClean(const std::vector<std::string>& paths,
 absl::Status RunCompare(const std::vector<std::string>& paths,
                         const EngineOptions& options) {
   Summary summary;
-  NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
+  NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus,
+                           Read(paths, summary, /*keep_json=*/false));
   if (corpus.documents.size() != 2) {
     return absl::InvalidArgumentError(
         absl::StrCat("compare needs exactly two documents; the inputs hold ",
@@ -635,7 +641,8 @@ absl::Status RunEval(const std::vector<std::string>& paths,
   Summary summary;
   NEARDUP_ASSIGN_OR_RETURN(const Gold gold,
                            ReadGold(absl::GetFlag(FLAGS_gold)));
-  NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus, Read(paths, summary));
+  NEARDUP_ASSIGN_OR_RETURN(const Corpus corpus,
+                           Read(paths, summary, /*keep_json=*/false));
   NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
                            ScanWithProgress(corpus, options));
   EvalOptions eval_options;

@@ -474,12 +474,23 @@ absl::StatusOr<size_t> DocumentStream::Next(size_t max_bytes,
     if (line.find_first_not_of(" \t") == absl::string_view::npos) continue;
     const std::string where = absl::StrCat(name_, ":", line_number_);
     Document doc;
-    absl::StatusOr<std::string> checked =
-        CheckedUtf8(std::string(line), where, options_, &doc.repaired);
-    // A rejected line (strict UTF-8, malformed JSON) carries its location.
-    absl::Status parsed = checked.status();
+    // The line is copied only to be kept (keep_json) or repaired; a valid
+    // line is parsed where it lies (a copy of every line cost a second
+    // corpus-sized allocation, faulted in page by page).
+    std::string owned;
+    absl::string_view json = line;
+    absl::Status parsed;
+    if (options_.keep_json ||
+        FirstInvalidUtf8(line) != absl::string_view::npos) {
+      absl::StatusOr<std::string> checked =
+          CheckedUtf8(std::string(line), where, options_, &doc.repaired);
+      // A rejected line (strict UTF-8, malformed JSON) carries its location.
+      parsed = checked.status();
+      if (parsed.ok()) owned = std::move(*checked);
+      json = owned;
+    }
     if (parsed.ok()) {
-      parsed = ParseJsonLine(parser_->parser, *checked, options_, doc);
+      parsed = ParseJsonLine(parser_->parser, json, options_, doc);
       if (parsed.ok() && doc.text.size() >= (uint64_t{1} << 32)) {
         parsed =
             absl::InvalidArgumentError("documents must be smaller than 4 GiB");
@@ -498,7 +509,7 @@ absl::StatusOr<size_t> DocumentStream::Next(size_t max_bytes,
     if (doc.id.empty()) doc.id = where;
     if (doc.repaired > 0) ++report_.repaired_documents;
     doc.source = where;
-    if (options_.keep_json) doc.json = std::move(*checked);
+    if (options_.keep_json) doc.json = std::move(owned);
     bytes += doc.text.size() + 1;
     batch.push_back(std::move(doc));
     ++added;
