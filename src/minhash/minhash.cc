@@ -39,31 +39,59 @@ std::vector<uint64_t> MinHasher::Sign(absl::Span<const uint64_t> hashes) const {
 
 namespace {
 
-// The signing kernels (see minhash.h for the dispatch).
-__attribute__((target_clones("default", "avx2", "arch=skylake-avx512"))) void
-SignKernel(const uint64_t* hashes, size_t count, const uint64_t* a,
-           const uint64_t* b, uint64_t* minima, size_t k) {
-  // Hash-major order keeps `minima`, `a` and `b` in L1 and lets the compiler
-  // vectorize the inner loop.
+// The signing kernels (see minhash.h for the dispatch). Permutations go in
+// blocks of kBlock, each swept over all the hashes with its multipliers,
+// addends and minima copied to locals the compiler keeps in vector
+// registers, instead of loading and storing every minimum for every hash;
+// the permutations past the last whole block follow in hash-major order.
+// Side by side, medians of 3, twice (bench/stages_benchmark.cc): 1 KiB
+// documents, 32-bit values, 421-437 MB/s hash-major, 715-745 MB/s in blocks
+// of 64; sentences (BM_SignSentences/32) 512-525 K/s -> 784-811 K/s. 64-bit
+// values (a multiply emulated with three on AVX2) gain less, 109-112 ->
+// 142-146 MB/s, and do best in blocks of 32.
+template <size_t kBlock, typename Value, typename Fold>
+[[gnu::always_inline]] inline void SignBlocked(const uint64_t* hashes,
+                                               size_t count, const Value* a,
+                                               const Value* b, Value* minima,
+                                               size_t k, Fold fold) {
+  size_t base = 0;
+  for (; base + kBlock <= k; base += kBlock) {
+    Value block_a[kBlock], block_b[kBlock], block_min[kBlock];
+    for (size_t i = 0; i < kBlock; ++i) {
+      block_a[i] = a[base + i];
+      block_b[i] = b[base + i];
+      block_min[i] = minima[base + i];
+    }
+    for (size_t j = 0; j < count; ++j) {
+      const Value x = fold(hashes[j]);
+      for (size_t i = 0; i < kBlock; ++i) {
+        const Value v = block_a[i] * x + block_b[i];
+        block_min[i] = v < block_min[i] ? v : block_min[i];
+      }
+    }
+    for (size_t i = 0; i < kBlock; ++i) minima[base + i] = block_min[i];
+  }
   for (size_t j = 0; j < count; ++j) {
-    const uint64_t h = hashes[j];
-    for (size_t i = 0; i < k; ++i) {
-      const uint64_t v = a[i] * h + b[i];
+    const Value x = fold(hashes[j]);
+    for (size_t i = base; i < k; ++i) {
+      const Value v = a[i] * x + b[i];
       minima[i] = v < minima[i] ? v : minima[i];
     }
   }
 }
 
 __attribute__((target_clones("default", "avx2", "arch=skylake-avx512"))) void
+SignKernel(const uint64_t* hashes, size_t count, const uint64_t* a,
+           const uint64_t* b, uint64_t* minima, size_t k) {
+  SignBlocked<32>(hashes, count, a, b, minima, k, [](uint64_t h) { return h; });
+}
+
+__attribute__((target_clones("default", "avx2", "arch=skylake-avx512"))) void
 SignKernel32(const uint64_t* hashes, size_t count, const uint32_t* a,
              const uint32_t* b, uint32_t* minima, size_t k) {
-  for (size_t j = 0; j < count; ++j) {
-    const uint32_t x = static_cast<uint32_t>(hashes[j] ^ (hashes[j] >> 32));
-    for (size_t i = 0; i < k; ++i) {
-      const uint32_t v = a[i] * x + b[i];
-      minima[i] = v < minima[i] ? v : minima[i];
-    }
-  }
+  SignBlocked<64>(hashes, count, a, b, minima, k, [](uint64_t h) {
+    return static_cast<uint32_t>(h ^ (h >> 32));
+  });
 }
 
 template <typename T>

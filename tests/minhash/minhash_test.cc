@@ -41,6 +41,27 @@ TEST(MinHashTest, SameInputSameSignatureAndOrderDoesNotMatter) {
   EXPECT_EQ(h.Sign(x).size(), 64u);
 }
 
+// Permutation i depends only on the seed and i, so a shorter signature is a
+// prefix of a longer one. The kernels sign permutations in blocks with a
+// tail loop for the rest: sizes on both sides of block boundaries take
+// different paths to the same values.
+TEST(MinHashTest, ShorterSignaturesArePrefixesOfLongerOnes) {
+  std::vector<uint64_t> set;
+  for (uint64_t i = 0; i < 300; ++i) set.push_back(Mix64(i));
+  const MinHasher longest = *MinHasher::Create(256, 5);
+  const std::vector<uint32_t> full32 = longest.Sign32(set);
+  const std::vector<uint64_t> full64 = longest.Sign(set);
+  for (const int k : {1, 31, 32, 33, 63, 64, 65, 100, 128, 200}) {
+    const MinHasher h = *MinHasher::Create(k, 5);
+    EXPECT_EQ(h.Sign32(set),
+              std::vector<uint32_t>(full32.begin(), full32.begin() + k))
+        << k;
+    EXPECT_EQ(h.Sign(set),
+              std::vector<uint64_t>(full64.begin(), full64.begin() + k))
+        << k;
+  }
+}
+
 TEST(MinHashTest, EmptySetMatchesNothing) {
   const MinHasher h = *MinHasher::Create(32, 1);
   const std::vector<uint64_t> empty, one = {7};
