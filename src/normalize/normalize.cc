@@ -22,10 +22,10 @@ bool IsAsciiLowerOrDigit(unsigned char c) {
   return IsAsciiLower(c) || (c >= '0' && c <= '9');
 }
 
-// Builds the normalized text one character at a time, writing into buffers
-// sized ahead: Normalize() runs over every byte of the corpus, and without
-// a capacity check and size update per byte (push_back) BM_Normalize went
-// from 197 to 254 MB/s.
+// Builds the normalized text, writing into buffers sized ahead: Normalize()
+// runs over every byte of the corpus, and dropping the capacity check and
+// size update of a push_back per byte took BM_Normalize from 197 to 254
+// MB/s (CopyPlainText()'s 16-byte windows then to ~630 MB/s).
 //
 // Capacity invariant: before each input byte, capacity >= size + pending
 // space + input bytes left. An ASCII byte writes at most one byte of its
