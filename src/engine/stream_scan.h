@@ -49,10 +49,10 @@
 // Measured: 5.3 GB of generated news (2.66 M documents) within a 500 MB
 // budget peaked at 445 MB RSS at the document level; at both levels, 319 MB
 // of generated news within 100 MB peaked at 136 MB (Scan(): 5.55 GB), the
-// chronam1916 Q1 file within 100 MiB at 247 MB (Scan(): 2.93 GB), and 1.06
-// GB of generated news within 100 MiB at 135 MB, while its largest
+// chronam1916 Q1 file within 100 MiB at 127.2 MB (Scan(): 2.62 GB), and
+// 1.06 GB of generated news within 100 MiB at 135 MB, while its largest
 // candidate component (2.2 M sentences) was verified; 5.3 GB within 500
-// MB at 845 MB, while its largest component (13.7 M sentences) was
+// MB at 836 MB, while its largest component (13.7 M sentences) was
 // verified (bench/past_memory.sh; README "Corpora larger than memory").
 //
 // Example:
