@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/parallel.h"
+#include "base/release.h"
 #include "shingle/shingle.h"
 
 namespace neardup {
@@ -54,7 +55,7 @@ std::vector<std::vector<uint32_t>> GreedyCliqueCover(
     if (strength[x] != strength[y]) return strength[x] > strength[y];
     return x < y;
   });
-  strength = {};
+  Release(strength);
 
   constexpr int32_t kNone = -1;
   std::vector<int32_t> assigned(n, kNone);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/parallel.h"
+#include "base/release.h"
 #include "base/status_macros.h"
 #include "io/json_writer.h"
 
@@ -141,7 +142,7 @@ std::string ReportJsonLines(const ScanResult& scan,
   out.reserve(bytes);
   for (std::string& chunk : chunks) {
     out.append(chunk);
-    chunk = {};
+    Release(chunk);
   }
   return out;
 }

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/disjoint_sets.h"
 #include "base/parallel.h"
+#include "base/release.h"
 #include "base/status_macros.h"
 #include "cluster/cluster.h"
 #include "shingle/shingle.h"
@@ -306,8 +307,8 @@ absl::Status CandidateGraph::ForEachComponentBatch(
       if (status.ok()) status = spilled->Flush();
       if (!status.ok()) return;
       c.texts = SetBits(marked, 0);
-      marked = {};
-      pairs = {};
+      Release(marked);
+      Release(pairs);
       c.spilled = std::move(spilled);
       c.spilled_pairs = spilled_pairs;
       spilled_pairs = 0;
@@ -342,7 +343,7 @@ absl::Status CandidateGraph::ForEachComponentBatch(
       }
       cost = pairs.capacity() * sizeof(TextPair);  // as held
       c.pairs = std::move(pairs);
-      pairs = {};
+      Release(pairs);
     }
     for (const uint32_t text : c.texts) {
       cost += sizeof(uint32_t) + text_bytes(text);
@@ -811,7 +812,7 @@ absl::Status EmitGroups(const SpillFile& edge_file, uint64_t count,
   absl::Status status;
   {
     const std::vector<uint32_t> texts = SetBits(paired, 0);
-    paired = {};
+    Release(paired);
     DisjointSets groups(texts.size());  // over positions in `texts`
     NEARDUP_RETURN_IF_ERROR(
         ForEachVerifiedPair(edge_file, count, [&](const SimilarPair& e) {

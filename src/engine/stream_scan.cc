@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/parallel.h"
+#include "base/release.h"
 #include "base/status_macros.h"
 #include "cluster/cluster.h"
 #include "engine/build_cluster.h"
@@ -76,7 +77,7 @@ Groups GroupIdentical(const std::vector<Item>& items) {
     for (uint32_t i = begin; i < end; ++i) run_first[order[i]] = order[begin];
     begin = end;
   }
-  order = {};
+  Release(order);
   std::vector<uint32_t> number(n, 0);
   for (uint32_t item = 0; item < n; ++item) {
     if (run_first[item] == item) {
@@ -220,7 +221,7 @@ class StreamScanner {
       }
       Report(options_, "fingerprint", stats.documents);
     }
-    fingerprints = {};
+    Release(fingerprints);
     NEARDUP_RETURN_IF_ERROR(result_.documents->Finish());
     return signatures_->Flush();
   }

@@ -40,6 +40,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "base/hash_sort.h"
+#include "base/release.h"
 #include "base/status_macros.h"
 #include "io/reader.h"
 
@@ -107,11 +108,11 @@ class SortedRuns {
     if (runs_.empty()) {
       SortBuffer();
       for (const Record& r : buffer_) visit(r);
-      buffer_ = {};
+      Release(buffer_);
       return absl::OkStatus();
     }
     if (!buffer_.empty()) NEARDUP_RETURN_IF_ERROR(Spill());
-    buffer_ = {};
+    Release(buffer_);
     NEARDUP_RETURN_IF_ERROR(file_->Flush());
     const size_t per_run = std::max<size_t>(1024, capacity_ / runs_.size());
     struct Reader {

@@ -15,6 +15,7 @@
 #include "base/check.h"
 #include "base/hash_sort.h"
 #include "base/parallel.h"
+#include "base/release.h"
 
 namespace neardup {
 namespace {
@@ -232,7 +233,7 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
       for (const Pair& pair : band.pairs) {
         partners[next[pair.first]++] = pair.second;
       }
-      band.pairs = {};
+      Release(band.pairs);
     }
   }
   for (size_t item = 0; item < n; ++item) {
