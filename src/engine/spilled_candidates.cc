@@ -10,6 +10,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/disjoint_sets.h"
 #include "base/parallel.h"
@@ -567,8 +568,10 @@ absl::Status EmitClustersOfSets(absl::Span<const uint32_t> indexes,
 
 // The sets of a group of texts larger than its share, read one at a time as
 // the clustering asks for them and kept while they fit in `budget_bytes`,
-// the first read dropped first. The first error of reading is kept in
-// status(); a similarity asked for after it is 0.
+// the first read dropped first. Memory: the sets held and ~40 bytes each,
+// nothing per text of the group (one generic sentence can join millions).
+// The first error of reading is kept in status(); a similarity asked for
+// after it is 0.
 class SetCache {
  public:
   SetCache(absl::Span<const uint32_t> texts, uint64_t budget_bytes,
@@ -576,22 +579,25 @@ class SetCache {
       : texts_(texts),
         budget_(budget_bytes),
         set_bytes_(set_bytes),
-        read_sets_(read_sets),
-        sets_(texts.size()),
-        held_(texts.size(), false) {}
+        read_sets_(read_sets) {}
 
   // JaccardIfAtLeast() of the sets of texts[x] and texts[y].
   double Similarity(uint32_t x, uint32_t y, double threshold) {
-    if (!Hold(x, x) || !Hold(y, x)) return 0.0;
-    return JaccardIfAtLeast(sets_[x], sets_[y], threshold);
+    // Spans, not references into held_: holding y may rehash the map,
+    // which moves the vectors but not the shingles they own.
+    const std::optional<ShingleSet> a = Hold(x, x);
+    if (!a.has_value()) return 0.0;
+    const std::optional<ShingleSet> b = Hold(y, x);
+    if (!b.has_value()) return 0.0;
+    return JaccardIfAtLeast(*a, *b, threshold);
   }
   const absl::Status& status() const { return status_; }
 
  private:
-  // Reads the set of texts[i] unless held, dropping others but `keep`.
-  bool Hold(uint32_t i, uint32_t keep) {
-    if (!status_.ok()) return false;
-    if (held_[i]) return true;
+  // The set of texts[i], read unless held, dropping others but `keep`.
+  std::optional<ShingleSet> Hold(uint32_t i, uint32_t keep) {
+    if (!status_.ok()) return std::nullopt;
+    if (const auto it = held_.find(i); it != held_.end()) return it->second;
     const uint64_t bytes = set_bytes_(texts_[i]);
     for (size_t tries = order_.size(); bytes_ + bytes > budget_ && tries > 0;
          --tries) {
@@ -602,28 +608,24 @@ class SetCache {
         continue;
       }
       bytes_ -= set_bytes_(texts_[oldest]);
-      sets_[oldest] = std::vector<uint64_t>();
-      held_[oldest] = false;
+      held_.erase(oldest);
     }
     absl::StatusOr<std::vector<std::vector<uint64_t>>> read =
         read_sets_(absl::MakeConstSpan(&texts_[i], 1));
     if (!read.ok()) {
       status_ = read.status();
-      return false;
+      return std::nullopt;
     }
-    sets_[i] = std::move(read->front());
-    held_[i] = true;
     order_.push_back(i);
     bytes_ += bytes;
-    return true;
+    return held_.emplace(i, std::move(read->front())).first->second;
   }
 
   const absl::Span<const uint32_t> texts_;
   const uint64_t budget_;
   const absl::FunctionRef<uint64_t(uint32_t)> set_bytes_;
   const ReadSets read_sets_;
-  std::vector<std::vector<uint64_t>> sets_;
-  std::vector<bool> held_;
+  absl::flat_hash_map<uint32_t, std::vector<uint64_t>> held_;
   std::deque<uint32_t> order_;  // held, in the order read
   uint64_t bytes_ = 0;          // held
   absl::Status status_;
