@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/parallel.h"
 #include "base/status_macros.h"
@@ -15,34 +16,45 @@
 namespace neardup {
 
 // The shingle sets of the passages in candidate pairs, on disk, in rank
-// order. In memory, 4 bytes per set (its size) and 8 per 64 sets (where the
-// first of them starts), instead of an 8-byte offset per set.
+// order. In memory, 2 bytes per set (its size; a passage has fewer than
+// 65,535 shingles but for pages without punctuation, whose sizes are looked
+// up in `large`) and 8 per 64 sets (where the first of them starts),
+// instead of an 8-byte offset per set.
 template <typename Value>
 struct PassageSpill<Value>::ShingleStore {
   static constexpr size_t kBlock = 64;
+  static constexpr uint16_t kLarge = 0xFFFF;  // the size is in `large`
   const CandidateGraph* graph;
-  std::vector<uint32_t> sizes;          // shingles, by rank
+  std::vector<uint16_t> sizes;                    // shingles, by rank
+  absl::flat_hash_map<uint32_t, uint64_t> large;  // by rank
   std::vector<uint64_t> block_offsets;  // of rank kBlock * i, in shingles
   uint64_t shingles = 0;                // in the file
   std::unique_ptr<SpillFile> file;
 
   void Append(size_t size) {
     if (sizes.size() % kBlock == 0) block_offsets.push_back(shingles);
-    sizes.push_back(static_cast<uint32_t>(size));
+    if (size >= kLarge)
+      large.emplace(static_cast<uint32_t>(sizes.size()), size);
+    sizes.push_back(static_cast<uint16_t>(std::min<size_t>(size, kLarge)));
     shingles += size;
   }
+  uint64_t Size(size_t rank) const {
+    return sizes[rank] != kLarge ? sizes[rank]
+                                 : large.at(static_cast<uint32_t>(rank));
+  }
   uint64_t Bytes(uint32_t passage) const {
-    return uint64_t{sizes[graph->Rank(passage)]} * sizeof(uint64_t);
+    return Size(graph->Rank(passage)) * sizeof(uint64_t);
   }
   uint64_t memory_bytes() const {
-    return sizes.capacity() * sizeof(uint32_t) +
+    return sizes.capacity() * sizeof(uint16_t) +
+           large.capacity() * (sizeof(uint32_t) + sizeof(uint64_t) + 1) +
            block_offsets.capacity() * sizeof(uint64_t);
   }
   absl::StatusOr<std::vector<uint64_t>> Read(uint32_t passage) const {
     const size_t rank = graph->Rank(passage);
     uint64_t offset = block_offsets[rank / kBlock];
-    for (size_t i = rank - rank % kBlock; i < rank; ++i) offset += sizes[i];
-    std::vector<uint64_t> set(sizes[rank]);
+    for (size_t i = rank - rank % kBlock; i < rank; ++i) offset += Size(i);
+    std::vector<uint64_t> set(Size(rank));
     NEARDUP_RETURN_IF_ERROR(file->ReadAt(offset * sizeof(uint64_t), set.data(),
                                          set.size() * sizeof(uint64_t)));
     return set;
@@ -353,6 +365,8 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
   stats.short_passages = short_passages_;
   level.items = first_passage_.back() - short_passages_;
   NEARDUP_RETURN_IF_ERROR(records_->Flush());
+  first_passage_.shrink_to_fit();  // they grew by doubling
+  eligible_.shrink_to_fit();
   if (options_.progress) options_.progress({"passages: grouping", 0, 0});
   NEARDUP_RETURN_IF_ERROR(Group(stats));
   spill.scratch_bytes +=

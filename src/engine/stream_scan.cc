@@ -222,6 +222,9 @@ class StreamScanner {
       Report(options_, "fingerprint", stats.documents);
     }
     Release(fingerprints);
+    // The per-document arrays grew by doubling; what they hold from here on
+    // is their size.
+    items_.shrink_to_fit();
     NEARDUP_RETURN_IF_ERROR(result_.documents->Finish());
     return signatures_->Flush();
   }

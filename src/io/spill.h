@@ -217,8 +217,12 @@ class DocumentStore {
       const std::string& dir);
 
   absl::Status Add(const Document& document);
-  // Call after the last Add() and before Get().
-  absl::Status Finish() { return file_->Flush(); }
+  // Call after the last Add() and before Get(). Frees the slack that the
+  // offsets grew with.
+  absl::Status Finish() {
+    offsets_.shrink_to_fit();
+    return file_->Flush();
+  }
   absl::StatusOr<Document> Get(uint32_t index) const;
   // A document's text size and date, without reading its text.
   struct Info {

@@ -188,6 +188,57 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{64, CanonicalPolicy::kCentral, 2},
                       Case{32, CanonicalPolicy::kEarliest, 2}));
 
+// A page without punctuation is one passage of ~110 K distinct character
+// 4-grams, more than the 65,535 a passage's size takes in the streaming
+// scan's shingle store before it is looked up elsewhere. Two reprints of it
+// (one word changed in each) and a third page are verified and clustered
+// as in memory.
+TEST(StreamLongPassagesTest, PassagesOfMoreThan65535ShinglesAreVerified) {
+  uint64_t n = 0;
+  std::string page;
+  while (page.size() < 150000) {
+    std::string word;
+    for (uint64_t length = 3 + Mix64(n++) % 6; word.size() < length;) {
+      word += static_cast<char>('a' + Mix64(n++) % 26);
+    }
+    absl::StrAppend(&page, page.empty() ? "" : " ", word);
+  }
+  const auto edited = [&](size_t at) {
+    std::string copy = page;
+    copy.replace(copy.find(' ', at) + 1, 3, "xyz");
+    return copy;
+  };
+  std::string lines;
+  const std::vector<std::string> texts = {page, edited(40000), edited(90000),
+                                          page.substr(0, 60000)};
+  for (size_t d = 0; d < texts.size(); ++d) {
+    absl::StrAppend(&lines, "{\"id\":\"p", d, "\",\"text\":\"", texts[d],
+                    "\"}\n");
+  }
+  TempDir dir;
+  const std::string path = dir.Write("long.jsonl", lines);
+  const absl::StatusOr<neardup::Corpus> corpus =
+      ReadCorpus({path}, ReadOptions());
+  ASSERT_TRUE(corpus.ok()) << corpus.status();
+  EngineOptions options;
+  options.level = Level::kPassage;
+  const absl::StatusOr<ScanResult> expected = Scan(corpus->documents, options);
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  ASSERT_EQ(expected->stats.passage.clusters, 1u);
+  ASSERT_EQ(expected->clusters[0].members.size(), 3u);
+
+  ReadOptions read;
+  read.whole_files = false;
+  auto input = *DocumentStream::Open({path}, read);
+  const absl::StatusOr<StreamScanResult> streamed =
+      ScanStream(*input, options, {uint64_t{64} << 20, dir.path()});
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(StreamReport(*streamed),
+            ReportJsonLines(*expected, corpus->documents));
+  EXPECT_EQ(streamed->scan.stats.passage.verified,
+            expected->stats.passage.verified);
+}
+
 class StreamScanTest : public ::testing::TestWithParam<Case> {};
 
 // The streaming scan, with band keys spilled to several runs, reports the
