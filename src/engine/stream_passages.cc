@@ -33,8 +33,9 @@ struct PassageSpill<Value>::ShingleStore {
 
   void Append(size_t size) {
     if (sizes.size() % kBlock == 0) block_offsets.push_back(shingles);
-    if (size >= kLarge)
+    if (size >= kLarge) {
       large.emplace(static_cast<uint32_t>(sizes.size()), size);
+    }
     sizes.push_back(static_cast<uint16_t>(std::min<size_t>(size, kLarge)));
     shingles += size;
   }

@@ -27,7 +27,7 @@
 //
 // Memory per passage: a bit and a half; per document: 8 bytes; per
 // repeated text: 12 bytes (boilerplate: 24); per text in a candidate pair:
-// ~4 bytes; plus the shares of the budget named in engine/stream_scan.h,
+// ~2 bytes; plus the shares of the budget named in engine/stream_scan.h,
 // and, while the largest component is verified, a bit per text, 8 bytes
 // per text with a verified pair and ~36 per text of the group being
 // clustered (VerifyComponent()). Disk per passage: num_perm signature values

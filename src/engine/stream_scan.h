@@ -38,19 +38,21 @@
 // band keys before a run is written, an eighth for candidate pairs, a
 // quarter to sort pairs by component and a quarter for the shingle sets of
 // a batch of components, a quarter each for the two sorts of overlaps. Not
-// bounded: 8
-// bytes per text with a verified pair in the largest component while it
-// is verified, ~36 bytes per text of its largest verified group, and ~4
-// bytes per text in a candidate pair. Disk: about the corpus size (the document
-// store) plus signatures and band keys; with passages, ~num_perm values and 31
-// band keys per sentence: ~15 times the text written, ~10 times on disk at
-// once (the signatures are released once their band keys and low bytes
-// are written).
-// Measured: 5.3 GB of generated news (2.66 M documents) within a 500 MB
-// budget peaked at 445 MB RSS at the document level; at both levels, 319 MB
-// of generated news within 100 MB peaked at 136 MB (Scan(): 5.55 GB), the
-// chronam1916 Q1 file within 100 MiB at 127.2 MB (Scan(): 2.62 GB), and
-// 1.06 GB of generated news within 100 MiB at 135 MB, while its largest
+// bounded: 8 bytes per text with a verified pair in the largest component
+// while it is verified, ~36 bytes per text of its largest verified group,
+// and ~2 bytes per text in a candidate pair. The budget is one of resident
+// memory, so a buffer freed must leave it: glibc's malloc hands it back
+// only with its mmap threshold fixed, which the CLI does
+// (cli/neardup_main.cc, KeepLargeBuffersOutOfTheHeap()); a program
+// embedding ScanStream() should do the same. Disk: about the corpus size (the
+// document store) plus signatures and band keys; with passages, ~num_perm
+// values and 31 band keys per sentence: ~15 times the text written, ~10 times
+// on disk at once (the signatures are released once their band keys and low
+// bytes are written). Measured: 5.3 GB of generated news (2.66 M documents)
+// within a 500 MB budget peaked at 445 MB RSS at the document level; at both
+// levels, 319 MB of generated news within 100 MB peaked at 136 MB (Scan(): 5.55
+// GB), the chronam1916 Q1 file within 100 MiB at 127.2 MB (Scan(): 2.62 GB),
+// and 1.06 GB of generated news within 100 MiB at 135 MB, while its largest
 // candidate component (2.2 M sentences) was verified; 5.3 GB within 500
 // MB at 836 MB, while its largest component (13.7 M sentences) was
 // verified (bench/past_memory.sh; README "Corpora larger than memory").
