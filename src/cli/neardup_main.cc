@@ -144,6 +144,15 @@ With no PATH, scans corpus/.
 Exit status: 0 success; 1 bad command line (also --help); 2 input or I/O
 error, reported as "neardup: path:line: reason".)";
 
+// --threads, or every core when it is 0.
+int Threads() {
+  const int threads = absl::GetFlag(FLAGS_threads);
+  return threads > 0
+             ? threads
+             : std::max(1,
+                        static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 absl::StatusOr<EngineOptions> OptionsFromFlags() {
   EngineOptions options;
   NEARDUP_ASSIGN_OR_RETURN(options.level,
@@ -168,11 +177,7 @@ absl::StatusOr<EngineOptions> OptionsFromFlags() {
   options.document.lsh = lsh;
   options.passage.lsh = lsh;
   options.seed = absl::GetFlag(FLAGS_seed);
-  const int threads = absl::GetFlag(FLAGS_threads);
-  options.threads =
-      threads > 0
-          ? threads
-          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  options.threads = Threads();
   options.min_passage_words = absl::GetFlag(FLAGS_min_passage_words);
   options.skip_headers = absl::GetFlag(FLAGS_skip_headers);
   const int boilerplate = absl::GetFlag(FLAGS_boilerplate_docs);
@@ -189,6 +194,7 @@ ReadOptions ReadOptionsFromFlags() {
   options.date_field = absl::GetFlag(FLAGS_date_field);
   options.strict_utf8 = absl::GetFlag(FLAGS_strict);
   options.skip_bad = absl::GetFlag(FLAGS_skip_bad);
+  options.threads = Threads();
   return options;
 }
 

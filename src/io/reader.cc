@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/parallel.h"
 #include "base/status_macros.h"
 #include "io/utf8.h"
 #include "simdjson.h"
@@ -196,6 +197,9 @@ class LineParser {
 namespace {
 
 constexpr size_t kPieceBytes = size_t{1} << 20;
+// Bytes of lines parsed together on all threads: enough to share, few
+// enough that their parsed documents are not a second copy of a whole file.
+constexpr uint64_t kParsedTogether = uint64_t{8} << 20;
 
 // Bytes already in memory (a whole file), handed over in one piece.
 class MemorySource : public internal::ByteSource {
@@ -352,8 +356,11 @@ absl::StatusOr<std::vector<fs::path>> ListInputs(const fs::path& dir) {
 
 }  // namespace
 
-DocumentStream::DocumentStream(const ReadOptions& options)
-    : options_(options), parser_(std::make_unique<internal::LineParser>()) {}
+DocumentStream::DocumentStream(const ReadOptions& options) : options_(options) {
+  for (int t = 0; t < std::max(1, options.threads); ++t) {
+    parsers_.push_back(std::make_unique<internal::LineParser>());
+  }
+}
 DocumentStream::~DocumentStream() = default;
 
 absl::StatusOr<std::unique_ptr<DocumentStream>> DocumentStream::Open(
@@ -444,6 +451,69 @@ absl::StatusOr<bool> DocumentStream::NextLine(absl::string_view& line) {
   }
 }
 
+bool DocumentStream::NextBufferedLine(absl::string_view& line) {
+  const size_t newline = buffer_.find('\n', std::max(position_, scanned_));
+  if (newline == std::string::npos) {
+    scanned_ = buffer_.size();
+    return false;
+  }
+  line = absl::string_view(buffer_).substr(position_, newline - position_);
+  position_ = newline + 1;
+  ++line_number_;
+  return true;
+}
+
+absl::StatusOr<Document> DocumentStream::ParseLine(internal::LineParser& parser,
+                                                   absl::string_view line,
+                                                   size_t number) const {
+  const std::string where = absl::StrCat(name_, ":", number);
+  Document doc;
+  // The line is copied only to be kept (keep_json) or repaired; a valid
+  // line is parsed where it lies (a copy of every line cost a second
+  // corpus-sized allocation, faulted in page by page).
+  std::string owned;
+  absl::string_view json = line;
+  if (options_.keep_json || FirstInvalidUtf8(line) != absl::string_view::npos) {
+    // A rejected line (strict UTF-8) carries its location.
+    NEARDUP_ASSIGN_OR_RETURN(
+        owned, CheckedUtf8(std::string(line), where, options_, &doc.repaired));
+    json = owned;
+  }
+  absl::Status parsed = ParseJsonLine(parser.parser, json, options_, doc);
+  if (parsed.ok() && doc.text.size() >= (uint64_t{1} << 32)) {
+    parsed = absl::InvalidArgumentError("documents must be smaller than 4 GiB");
+  }
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": ", parsed.message()));
+  }
+  if (doc.id.empty()) doc.id = where;
+  doc.source = where;
+  if (options_.keep_json) doc.json = std::move(owned);
+  return doc;
+}
+
+void DocumentStream::ParseLines(std::vector<ParsedLine>& lines) {
+  const size_t shares =
+      std::min(lines.size(), static_cast<size_t>(parsers_.size()));
+  // Share t ends where the lines before it hold (t + 1) / shares of the
+  // bytes: parsing time follows bytes, not lines.
+  uint64_t total = 0;
+  for (const ParsedLine& l : lines) total += l.line.size() + 1;
+  std::vector<size_t> end(shares, lines.size());
+  uint64_t seen = 0;
+  for (size_t i = 0, t = 0; i < lines.size() && t + 1 < shares; ++i) {
+    seen += lines[i].line.size() + 1;
+    while (t + 1 < shares && seen * shares >= total * (t + 1)) end[t++] = i + 1;
+  }
+  ParallelFor(shares, static_cast<int>(shares), [&](size_t t) {
+    for (size_t i = t == 0 ? 0 : end[t - 1]; i < end[t]; ++i) {
+      lines[i].document =
+          ParseLine(*parsers_[t], lines[i].line, lines[i].number);
+    }
+  });
+}
+
 absl::StatusOr<size_t> DocumentStream::Next(size_t max_bytes,
                                             std::vector<Document>& batch) {
   size_t added = 0;
@@ -463,56 +533,57 @@ absl::StatusOr<size_t> DocumentStream::Next(size_t max_bytes,
       }
       NEARDUP_RETURN_IF_ERROR(OpenLines(input));
     }
+    // The lines the buffer holds whole, as many as the batch may still take
+    // (a document's text is no longer than its line but for repairs, so
+    // they rarely overshoot), parsed together; or else the next line, read
+    // first.
+    std::vector<ParsedLine>& lines = lines_;
+    lines.clear();
+    uint64_t line_bytes = 0;
     absl::string_view line;
-    NEARDUP_ASSIGN_OR_RETURN(const bool more, NextLine(line));
-    if (!more) {
-      source_.reset();
-      buffer_ = std::string();
-      continue;
+    const auto add = [&] {
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.find_first_not_of(" \t") == absl::string_view::npos) return;
+      lines.push_back(
+          ParsedLine{line, static_cast<size_t>(line.data() - buffer_.data()),
+                     line_number_, absl::UnknownError("not parsed")});
+      line_bytes += line.size() + 1;
+    };
+    while (bytes + line_bytes < max_bytes && line_bytes < kParsedTogether &&
+           NextBufferedLine(line)) {
+      add();
     }
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == absl::string_view::npos) continue;
-    const std::string where = absl::StrCat(name_, ":", line_number_);
-    Document doc;
-    // The line is copied only to be kept (keep_json) or repaired; a valid
-    // line is parsed where it lies (a copy of every line cost a second
-    // corpus-sized allocation, faulted in page by page).
-    std::string owned;
-    absl::string_view json = line;
-    absl::Status parsed;
-    if (options_.keep_json ||
-        FirstInvalidUtf8(line) != absl::string_view::npos) {
-      absl::StatusOr<std::string> checked =
-          CheckedUtf8(std::string(line), where, options_, &doc.repaired);
-      // A rejected line (strict UTF-8, malformed JSON) carries its location.
-      parsed = checked.status();
-      if (parsed.ok()) owned = std::move(*checked);
-      json = owned;
-    }
-    if (parsed.ok()) {
-      parsed = ParseJsonLine(parser_->parser, json, options_, doc);
-      if (parsed.ok() && doc.text.size() >= (uint64_t{1} << 32)) {
-        parsed =
-            absl::InvalidArgumentError("documents must be smaller than 4 GiB");
+    if (lines.empty()) {
+      NEARDUP_ASSIGN_OR_RETURN(const bool more, NextLine(line));
+      if (!more) {
+        source_.reset();
+        buffer_ = std::string();
+        continue;
       }
-      if (!parsed.ok()) {
-        parsed = absl::InvalidArgumentError(
-            absl::StrCat(where, ": ", parsed.message()));
+      add();
+      if (lines.empty()) continue;  // a blank line
+    }
+    ParseLines(lines);
+    for (ParsedLine& parsed : lines) {
+      if (bytes >= max_bytes) {
+        // The batch is full: the rest are read again by the next call.
+        position_ = parsed.start;
+        scanned_ = position_;
+        line_number_ = parsed.number - 1;
+        break;
       }
+      if (!parsed.document.ok()) {
+        if (!options_.skip_bad) return parsed.document.status();
+        ++report_.skipped;
+        report_.skip_reasons.emplace_back(parsed.document.status().message());
+        continue;
+      }
+      Document& doc = *parsed.document;
+      if (doc.repaired > 0) ++report_.repaired_documents;
+      bytes += doc.text.size() + 1;
+      batch.push_back(std::move(doc));
+      ++added;
     }
-    if (!parsed.ok()) {
-      if (!options_.skip_bad) return parsed;
-      ++report_.skipped;
-      report_.skip_reasons.emplace_back(parsed.message());
-      continue;
-    }
-    if (doc.id.empty()) doc.id = where;
-    if (doc.repaired > 0) ++report_.repaired_documents;
-    doc.source = where;
-    if (options_.keep_json) doc.json = std::move(owned);
-    bytes += doc.text.size() + 1;
-    batch.push_back(std::move(doc));
-    ++added;
   }
   return added;
 }

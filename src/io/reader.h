@@ -82,6 +82,9 @@ struct ReadOptions {
   // Keep each JSONL line in Document::json (clean writes it back with all of
   // its fields); a scan does not need it.
   bool keep_json = true;
+  // Threads that parse the JSON lines read so far (inflating stays on one);
+  // the documents, errors and counts do not depend on it.
+  int threads = 1;
 };
 
 // What happened to input that did not become a document as it was.
@@ -147,6 +150,22 @@ class DocumentStream {
   absl::Status OpenLines(const Input& input);
   // The next line of the open JSONL input (without '\n'); false at its end.
   absl::StatusOr<bool> NextLine(absl::string_view& line);
+  // The next line if the buffer holds all of it; false, reading nothing,
+  // otherwise.
+  bool NextBufferedLine(absl::string_view& line);
+  // A line and what parsing it gave.
+  struct ParsedLine {
+    absl::string_view line;
+    size_t start = 0;   // in buffer_
+    size_t number = 0;  // 1-based, in its file
+    absl::StatusOr<Document> document;
+  };
+  // Parses `lines` on options_.threads threads, a contiguous share of their
+  // bytes each.
+  void ParseLines(std::vector<ParsedLine>& lines);
+  absl::StatusOr<Document> ParseLine(internal::LineParser& parser,
+                                     absl::string_view line,
+                                     size_t number) const;
 
   ReadOptions options_;
   std::vector<Input> inputs_;
@@ -160,7 +179,8 @@ class DocumentStream {
   size_t scanned_ = 0;   // bytes of buffer_ known to hold no '\n'
   bool source_done_ = false;
   size_t line_number_ = 0;
-  std::unique_ptr<internal::LineParser> parser_;
+  std::vector<std::unique_ptr<internal::LineParser>> parsers_;  // a thread's
+  std::vector<ParsedLine> lines_;                               // being parsed
 };
 
 }  // namespace neardup

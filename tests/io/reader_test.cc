@@ -2,8 +2,11 @@
 
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "base/status_macros.h"
 #include "base/status_matchers.h"
@@ -230,6 +233,112 @@ TEST(DocumentStreamTest, StreamedGzipErrorsMatchWholeRead) {
   EXPECT_THAT(Stream({bad}, ReadOptions(), 1).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr(bad + ":2: malformed JSON")));
+}
+
+// Lines parsed on several threads give the documents, batches, skips,
+// repairs and first error that one thread gives: lines of very different
+// lengths (so that the threads' shares differ), blank and CRLF lines,
+// malformed lines, invalid UTF-8 (repaired to more bytes than the line's),
+// integer and missing ids, and a last line without a newline.
+TEST(DocumentStreamTest, ParsingOnSeveralThreadsReadsWhatOneThreadReads) {
+  TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 3000; ++i) {
+    if (i % 97 == 5) {
+      lines += "{broken " + std::to_string(i) + "\n";
+    } else if (i % 89 == 7) {
+      lines += "  \n";
+    } else if (i % 83 == 3) {
+      // Repaired, its text is longer than its line: a batch fills up
+      // before the lines gathered for it are all taken.
+      lines += "{\"id\":" + std::to_string(i) + ",\"text\":\"bad " +
+               std::string(600, '\xff') + "\"}\r\n";
+    } else {
+      const std::string text(static_cast<size_t>(1 + (i * 7919) % 4000),
+                             static_cast<char>('a' + i % 26));
+      lines += (i % 2 ? "{\"id\":\"d" + std::to_string(i) + "\"," : "{") +
+               "\"text\":\"" + text + "\",\"date\":\"1916\"}\n";
+    }
+  }
+  lines += "{\"text\":\"last\"}";
+  const std::string path = dir.Write("mixed.jsonl", lines);
+
+  struct Read {
+    std::vector<size_t> batches;
+    std::vector<Document> documents;
+    ReadReport report;
+    absl::Status status;
+  };
+  const auto read = [&](int threads, bool skip_bad, size_t batch_bytes) {
+    ReadOptions options;
+    options.threads = threads;
+    options.skip_bad = skip_bad;
+    options.whole_files = batch_bytes == 0;
+    Read out;
+    std::unique_ptr<DocumentStream> stream =
+        *DocumentStream::Open({path}, options);
+    for (;;) {
+      std::vector<Document> batch;
+      const absl::StatusOr<size_t> added = stream->Next(
+          batch_bytes == 0 ? std::numeric_limits<size_t>::max() : batch_bytes,
+          batch);
+      if (!added.ok()) {
+        out.status = added.status();
+        break;
+      }
+      if (*added == 0) break;
+      out.batches.push_back(*added);
+      for (Document& d : batch) out.documents.push_back(std::move(d));
+    }
+    out.report = stream->report();
+    return out;
+  };
+  // One thread, the whole file at once: nothing is put back for a later
+  // batch.
+  const Read whole = read(1, true, 0);
+  ASSERT_TRUE(whole.status.ok()) << whole.status;
+  ASSERT_GT(whole.report.skipped, 20u);
+  ASSERT_GT(whole.report.repaired_documents, 20u);
+  ASSERT_EQ(whole.documents.back().text, "last");
+  for (const size_t batch_bytes : {size_t{0}, size_t{1}, size_t{30000}}) {
+    SCOPED_TRACE(batch_bytes);
+    std::vector<size_t> one_thread_batches;
+    for (const int threads : {1, 2, 3, 8}) {
+      SCOPED_TRACE(threads);
+      const Read r = read(threads, true, batch_bytes);
+      ASSERT_TRUE(r.status.ok()) << r.status;
+      EXPECT_EQ(r.report.skip_reasons, whole.report.skip_reasons);
+      EXPECT_EQ(r.report.repaired_documents, whole.report.repaired_documents);
+      ASSERT_EQ(r.documents.size(), whole.documents.size());
+      for (size_t i = 0; i < whole.documents.size(); ++i) {
+        const Document& a = whole.documents[i];
+        const Document& b = r.documents[i];
+        ASSERT_EQ(std::tie(a.id, a.text, a.date, a.source, a.repaired),
+                  std::tie(b.id, b.text, b.date, b.source, b.repaired))
+            << i;
+      }
+      // A batch stops at the first document that brings its text to
+      // batch_bytes.
+      size_t first = 0;
+      for (size_t b = 0; b + 1 < r.batches.size() && batch_bytes > 0; ++b) {
+        size_t bytes = 0;
+        for (size_t i = first; i + 1 < first + r.batches[b]; ++i) {
+          bytes += r.documents[i].text.size() + 1;
+        }
+        EXPECT_LT(bytes, batch_bytes) << b;
+        bytes += r.documents[first + r.batches[b] - 1].text.size() + 1;
+        EXPECT_GE(bytes, batch_bytes) << b;
+        first += r.batches[b];
+      }
+      if (threads == 1) one_thread_batches = r.batches;
+      EXPECT_EQ(r.batches, one_thread_batches);
+      EXPECT_EQ(read(threads, false, batch_bytes).status,
+                read(1, false, batch_bytes).status);
+    }
+  }
+  EXPECT_THAT(read(3, false, 0).status,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr(path + ":6: malformed JSON")));
 }
 
 TEST(DocumentStreamTest, KeepsTheJsonLineOnlyWhenAsked) {
