@@ -81,6 +81,18 @@ std::string StreamReport(const StreamScanResult& result) {
   return out;
 }
 
+// ScanStream() of the file at `path`, read in pieces, within 64 MiB and
+// with scratch files in `tmp_dir`.
+absl::StatusOr<StreamScanResult> StreamWithin64MiB(const std::string& path,
+                                                   const EngineOptions& options,
+                                                   const std::string& tmp_dir) {
+  ReadOptions read;
+  read.whole_files = false;
+  NEARDUP_ASSIGN_OR_RETURN(std::unique_ptr<DocumentStream> input,
+                           DocumentStream::Open({path}, read));
+  return ScanStream(*input, options, {uint64_t{64} << 20, tmp_dir});
+}
+
 // `count` articles of 6 to 11 sentences of 5 to 14 words (a 2000-word
 // vocabulary, the first capitalized; 1 in 12 sentences of 2 words). Every 6th
 // article reprints sentences of earlier ones, some with one word changed, some
@@ -157,11 +169,8 @@ TEST_P(StreamPassagesTest, ReportsWhatTheInMemoryScanReports) {
     ASSERT_GT(a.short_passages, 1000u);
     ASSERT_GT(expected->overlaps.size(), 500u);
 
-    ReadOptions read;
-    read.whole_files = false;
-    auto input = *DocumentStream::Open({path}, read);
     const absl::StatusOr<StreamScanResult> streamed =
-        ScanStream(*input, options, {uint64_t{64} << 20, dir.path()});
+        StreamWithin64MiB(path, options, dir.path());
     ASSERT_TRUE(streamed.ok()) << streamed.status();
     EXPECT_GE(streamed->spill.band_runs, 2u);
     EXPECT_EQ(StreamReport(*streamed),
@@ -227,11 +236,8 @@ TEST(StreamLongPassagesTest, PassagesOfMoreThan65535ShinglesAreVerified) {
   ASSERT_EQ(expected->stats.passage.clusters, 1u);
   ASSERT_EQ(expected->clusters[0].members.size(), 3u);
 
-  ReadOptions read;
-  read.whole_files = false;
-  auto input = *DocumentStream::Open({path}, read);
   const absl::StatusOr<StreamScanResult> streamed =
-      ScanStream(*input, options, {uint64_t{64} << 20, dir.path()});
+      StreamWithin64MiB(path, options, dir.path());
   ASSERT_TRUE(streamed.ok()) << streamed.status();
   EXPECT_EQ(StreamReport(*streamed),
             ReportJsonLines(*expected, corpus->documents));
@@ -259,11 +265,8 @@ TEST_P(StreamScanTest, ReportsTheClustersOfTheInMemoryScan) {
   ASSERT_TRUE(expected.ok()) << expected.status();
   ASSERT_GT(expected->clusters.size(), 3500u);
 
-  ReadOptions read;
-  read.whole_files = false;
-  auto input = *DocumentStream::Open({path}, read);
   const absl::StatusOr<StreamScanResult> streamed =
-      ScanStream(*input, options, {uint64_t{64} << 20, dir.path()});
+      StreamWithin64MiB(path, options, dir.path());
   ASSERT_TRUE(streamed.ok()) << streamed.status();
   EXPECT_GE(streamed->spill.band_runs, 2u);
   EXPECT_EQ(StreamReport(*streamed),
