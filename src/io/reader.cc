@@ -546,7 +546,7 @@ absl::StatusOr<size_t> DocumentStream::Next(size_t max_bytes,
       if (line.find_first_not_of(" \t") == absl::string_view::npos) return;
       lines.push_back(
           ParsedLine{line, static_cast<size_t>(line.data() - buffer_.data()),
-                     line_number_, absl::UnknownError("not parsed")});
+                     line_number_, absl::StatusOr<Document>()});
       line_bytes += line.size() + 1;
     };
     while (bytes + line_bytes < max_bytes && line_bytes < kParsedTogether &&

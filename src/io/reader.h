@@ -156,9 +156,9 @@ class DocumentStream {
   // A line and what parsing it gave.
   struct ParsedLine {
     absl::string_view line;
-    size_t start = 0;   // in buffer_
-    size_t number = 0;  // 1-based, in its file
-    absl::StatusOr<Document> document;
+    size_t start = 0;                   // in buffer_
+    size_t number = 0;                  // 1-based, in its file
+    absl::StatusOr<Document> document;  // set by ParseLines()
   };
   // Parses `lines` on options_.threads threads, a contiguous share of their
   // bytes each.
