@@ -17,7 +17,7 @@ bytes=$(zcat -f "$input" | wc -c)
 docs=$(zcat -f "$input" | grep -c .)
 printf '%s: %d documents, %.1f MB uncompressed; threads=%s (0 = all)\n' \
   "$(basename "$input")" "$docs" "$(echo "$bytes / 1000000" | bc -l)" "$threads"
-printf '%-9s %9s %9s %11s %10s\n' level wall_s MB/s docs/s peak_MB
+printf '%-9s %9s %9s %11s %10s\n' level wall_s MB/s docs/s peak_MiB
 for level in document passage both; do
   median=$(median_time "$runs" "$bin" scan "$input" --level="$level" \
     --threads="$threads" --quiet --output /dev/null)

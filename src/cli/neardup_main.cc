@@ -236,9 +236,9 @@ class Summary {
         static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) /
             1e6;
-    absl::StrAppendFormat(&text_,
-                          "  %.2f s wall, %.2f s CPU, peak RSS %.1f MB\n", wall,
-                          cpu, static_cast<double>(usage.ru_maxrss) / 1024.0);
+    absl::StrAppendFormat(
+        &text_, "  %.2f s wall, %.2f s CPU, peak RSS %.1f MiB\n", wall, cpu,
+        static_cast<double>(usage.ru_maxrss) / 1024.0);
     if (!absl::GetFlag(FLAGS_quiet)) std::cerr << text_;
   }
 

@@ -48,14 +48,15 @@
 // document store) plus signatures and band keys; with passages, ~num_perm
 // values and 31 band keys per sentence: ~15 times the text written, ~10 times
 // on disk at once (the signatures are released once their band keys and low
-// bytes are written). Measured: 5.3 GB of generated news (2.66 M documents)
-// within a 500 MB budget peaked at 445 MB RSS at the document level; at both
-// levels, 319 MB of generated news within 100 MB peaked at 136 MB (Scan(): 5.55
-// GB), the chronam1916 Q1 file within 100 MiB at 127.2 MB (Scan(): 2.62 GB),
-// and 1.06 GB of generated news within 100 MiB at 135 MB, while its largest
-// candidate component (2.2 M sentences) was verified; 5.3 GB within 500
-// MB at 836 MB, while its largest component (13.7 M sentences) was
-// verified (bench/past_memory.sh; README "Corpora larger than memory").
+// bytes are written).
+//
+// Measured (peak RSS, bench/past_memory.sh; README "Corpora larger than
+// memory"): 5.3 GB of generated news (2.66 M documents) within a 500 MB
+// budget, 445 MB at the document level; at both levels, the chronam1916 Q1
+// file within 100 MiB 73.6 MiB (Scan(): 2.62 GB), 319 MB of generated news
+// within 64 MiB 63.4 MiB (Scan(): 5.55 GB); over budget, 1.06 GB within 100
+// MiB at 113 MiB and 5.3 GB within 500 MB at 667 MiB, both while their
+// largest component (2.2 M and 13.7 M sentences) was verified.
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, read));
