@@ -6,9 +6,6 @@
 // --output; the summary goes to stderr.
 
 #include <sys/resource.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <unistd.h>
 
 #include <chrono>
@@ -31,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/release.h"
 #include "base/status_macros.h"
 #include "engine/clean.h"
 #include "engine/compare.h"
@@ -349,21 +347,6 @@ void DescribeScan(const ScanResult& scan, const EngineOptions& options,
     summary.Line(absl::StrFormat("  overlaps: %d document pairs share passages",
                                  s.overlaps));
   }
-}
-
-// The streaming scan sizes its buffers to the budget; the budget holds for
-// resident memory only if a freed buffer goes back to the system. glibc
-// maps an allocation past M_MMAP_THRESHOLD on its own and unmaps it when it
-// is freed, but it raises that threshold to the size of each mapped buffer
-// freed, so that later buffers come from the heap and their pages stay
-// resident, scattered, after they are freed. A fixed threshold (setting it
-// turns the raising off) keeps every buffer of 128 KiB or more mapped:
-// chronam1916 Q1 within --memory=100M peaked at 96-116 MB of RSS without,
-// 73-74 MB with, in the same time.
-void KeepLargeBuffersOutOfTheHeap() {
-#if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-#endif
 }
 
 // Reads the corpus in memory; each document's JSON line is kept only when

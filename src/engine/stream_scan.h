@@ -42,9 +42,9 @@
 // while it is verified, ~36 bytes per text of its largest verified group,
 // and ~2 bytes per text in a candidate pair. The budget is one of resident
 // memory, so a buffer freed must leave it: glibc's malloc hands it back
-// only with its mmap threshold fixed, which the CLI does
-// (cli/neardup_main.cc, KeepLargeBuffersOutOfTheHeap()); a program
-// embedding ScanStream() should do the same. Disk: about the corpus size (the
+// only with its mmap threshold fixed: a program embedding ScanStream()
+// calls KeepLargeBuffersOutOfTheHeap() (base/release.h) first, as the CLI
+// does. Disk: about the corpus size (the
 // document store) plus signatures and band keys; with passages, ~num_perm
 // values and 31 band keys per sentence: ~15 times the text written, ~10 times
 // on disk at once (the signatures are released once their band keys and low

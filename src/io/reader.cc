@@ -426,15 +426,20 @@ absl::Status DocumentStream::OpenLines(const Input& input) {
   return absl::OkStatus();
 }
 
+bool DocumentStream::NextBufferedLine(absl::string_view& line) {
+  const size_t newline = buffer_.find('\n', std::max(position_, scanned_));
+  if (newline == std::string::npos) {
+    scanned_ = buffer_.size();
+    return false;
+  }
+  line = absl::string_view(buffer_).substr(position_, newline - position_);
+  position_ = newline + 1;
+  ++line_number_;
+  return true;
+}
+
 absl::StatusOr<bool> DocumentStream::NextLine(absl::string_view& line) {
-  for (;;) {
-    const size_t newline = buffer_.find('\n', std::max(position_, scanned_));
-    if (newline != std::string::npos) {
-      line = absl::string_view(buffer_).substr(position_, newline - position_);
-      position_ = newline + 1;
-      ++line_number_;
-      return true;
-    }
+  while (!NextBufferedLine(line)) {
     if (source_done_) {
       if (position_ == buffer_.size()) return false;
       line = absl::string_view(buffer_).substr(position_);
@@ -449,17 +454,6 @@ absl::StatusOr<bool> DocumentStream::NextLine(absl::string_view& line) {
     report_.bytes += got;
     source_done_ = got == 0;
   }
-}
-
-bool DocumentStream::NextBufferedLine(absl::string_view& line) {
-  const size_t newline = buffer_.find('\n', std::max(position_, scanned_));
-  if (newline == std::string::npos) {
-    scanned_ = buffer_.size();
-    return false;
-  }
-  line = absl::string_view(buffer_).substr(position_, newline - position_);
-  position_ = newline + 1;
-  ++line_number_;
   return true;
 }
 
@@ -545,8 +539,7 @@ absl::StatusOr<size_t> DocumentStream::Next(size_t max_bytes,
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (line.find_first_not_of(" \t") == absl::string_view::npos) return;
       lines.push_back(
-          ParsedLine{line, static_cast<size_t>(line.data() - buffer_.data()),
-                     line_number_, absl::StatusOr<Document>()});
+          ParsedLine{line, line_number_, absl::StatusOr<Document>()});
       line_bytes += line.size() + 1;
     };
     while (bytes + line_bytes < max_bytes && line_bytes < kParsedTogether &&
@@ -567,7 +560,7 @@ absl::StatusOr<size_t> DocumentStream::Next(size_t max_bytes,
     for (ParsedLine& parsed : lines) {
       if (bytes >= max_bytes) {
         // The batch is full: the rest are read again by the next call.
-        position_ = parsed.start;
+        position_ = static_cast<size_t>(parsed.line.data() - buffer_.data());
         scanned_ = position_;
         line_number_ = parsed.number - 1;
         break;

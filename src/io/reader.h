@@ -155,8 +155,7 @@ class DocumentStream {
   bool NextBufferedLine(absl::string_view& line);
   // A line and what parsing it gave.
   struct ParsedLine {
-    absl::string_view line;
-    size_t start = 0;                   // in buffer_
+    absl::string_view line;             // in buffer_
     size_t number = 0;                  // 1-based, in its file
     absl::StatusOr<Document> document;  // set by ParseLines()
   };
