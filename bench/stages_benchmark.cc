@@ -225,13 +225,23 @@ void BM_JaccardIfAtLeast(benchmark::State& state) {
 BENCHMARK(BM_JaccardIfAtLeast)->Arg(100)->Arg(4000);
 
 // Sorting shingle hashes (a sentence has ~100, an article thousands, an LSH
-// band a million keys): std::sort against SortHashed().
+// band a million keys): std::sort against SortHashed(). Each iteration sorts
+// the next of many different inputs (about 2^18 values in all): sorting the
+// same input every time lets the branch predictor learn it (100 hashes then
+// sorted 1.6x faster with SortHashed(), 6x with std::sort).
 void BM_SortHashes(benchmark::State& state, bool hashed) {
-  std::vector<uint64_t> hashes(static_cast<size_t>(state.range(0)));
-  for (size_t i = 0; i < hashes.size(); ++i) hashes[i] = Mix64(i);
+  const size_t n = static_cast<size_t>(state.range(0));
+  const size_t input_count = std::clamp<size_t>((size_t{1} << 18) / n, 2, 1024);
+  std::vector<std::vector<uint64_t>> inputs(input_count);
+  for (size_t input = 0; input < input_count; ++input) {
+    for (size_t i = 0; i < n; ++i)
+      inputs[input].push_back(Mix64(input * n + i));
+  }
   std::vector<uint64_t> work, scratch;
+  size_t input = 0;
   for (auto _ : state) {
-    work = hashes;
+    work = inputs[input];
+    input = (input + 1) % input_count;
     if (hashed) {
       SortHashed(
           work, scratch, [](uint64_t h) { return h; }, std::less<uint64_t>());

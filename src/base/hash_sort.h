@@ -27,31 +27,49 @@
 
 namespace neardup {
 
-// SortHashed()
+// SortHashedInto()
 //
-// Sorts `values` by `less`, which must order by key(value) (a uint64_t)
-// before anything else. `scratch` is reused storage of the same type; its
-// contents are lost. Inputs below 64 values go to std::sort.
+// Writes the `count` values at `values`, sorted by `less`, to `out` (room for
+// `count` values, not overlapping `values`). `less` must order by key(value)
+// (a uint64_t) before anything else. Allocates nothing below 4,096 values,
+// so that sorting a sentence's shingles (millions of calls) costs no malloc.
+// Inputs below 64 values go to std::sort.
 template <typename T, typename KeyOf, typename Less>
-void SortHashed(std::vector<T>& values, std::vector<T>& scratch, KeyOf key,
-                Less less) {
-  const size_t n = values.size();
-  if (n < 64) {
-    std::sort(values.begin(), values.end(), less);
+void SortHashedInto(const T* values, size_t count, T* out, KeyOf key,
+                    Less less) {
+  if (count < 64) {
+    std::copy(values, values + count, out);
+    std::sort(out, out + count, less);
     return;
   }
   int bits = 1;  // about four values per partition
-  while (bits < 20 && (size_t{1} << (bits + 2)) < n) ++bits;
+  while (bits < 20 && (size_t{1} << (bits + 2)) < count) ++bits;
   const int shift = 64 - bits;
-  std::vector<uint32_t> starts((size_t{1} << bits) + 1, 0);
-  for (const T& v : values) ++starts[(key(v) >> shift) + 1];
-  for (size_t p = 1; p < starts.size(); ++p) starts[p] += starts[p - 1];
-  scratch.resize(n);
-  std::vector<uint32_t> next(starts.begin(), starts.end() - 1);
-  for (const T& v : values) scratch[next[key(v) >> shift]++] = v;
-  for (size_t p = 0; p + 1 < starts.size(); ++p) {
-    T* const begin = scratch.data() + starts[p];
-    T* const end = scratch.data() + starts[p + 1];
+  const size_t partitions = size_t{1} << bits;
+  // ends[p] counts, then becomes where partition p starts, then (after the
+  // scatter) where it ends, which is where partition p + 1 starts.
+  constexpr size_t kStackPartitions = 1024;
+  uint32_t stack_ends[kStackPartitions];
+  std::vector<uint32_t> heap_ends;
+  uint32_t* ends = stack_ends;
+  if (partitions > kStackPartitions) {
+    heap_ends.resize(partitions);
+    ends = heap_ends.data();
+  }
+  std::fill(ends, ends + partitions, 0);
+  for (size_t i = 0; i < count; ++i) ++ends[key(values[i]) >> shift];
+  uint32_t sum = 0;
+  for (size_t p = 0; p < partitions; ++p) {
+    const uint32_t size = ends[p];
+    ends[p] = sum;
+    sum += size;
+  }
+  for (size_t i = 0; i < count; ++i) {
+    out[ends[key(values[i]) >> shift]++] = values[i];
+  }
+  for (size_t p = 0; p < partitions; ++p) {
+    T* const begin = out + (p == 0 ? 0 : ends[p - 1]);
+    T* const end = out + ends[p];
     if (end - begin > 32) {  // a partition of many equal keys, or bad luck
       std::sort(begin, end, less);
       continue;
@@ -63,6 +81,21 @@ void SortHashed(std::vector<T>& values, std::vector<T>& scratch, KeyOf key,
       *j = moving;
     }
   }
+}
+
+// SortHashed()
+//
+// Sorts `values` in place by `less`, as SortHashedInto() does. `scratch` is
+// reused storage of the same type; its contents are lost.
+template <typename T, typename KeyOf, typename Less>
+void SortHashed(std::vector<T>& values, std::vector<T>& scratch, KeyOf key,
+                Less less) {
+  if (values.size() < 64) {
+    std::sort(values.begin(), values.end(), less);
+    return;
+  }
+  scratch.resize(values.size());
+  SortHashedInto(values.data(), values.size(), scratch.data(), key, less);
   values.swap(scratch);
 }
 

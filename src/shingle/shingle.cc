@@ -18,15 +18,32 @@ bool IsContinuationByte(char c) {
   return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
 }
 
-// Offsets where each n-gram starts, and one past where the last one ends:
-// unit starts are word starts (kWord) or code point starts (kChar).
+// A buffer of `size` values on the stack when it fits in kCapacity, else on
+// the heap: sentence-sized inputs (the passage level makes millions of
+// calls) then cost no malloc for their scratch.
+template <typename T, size_t kCapacity>
+class ScratchBuffer {
+ public:
+  explicit ScratchBuffer(size_t size) {
+    if (size > kCapacity) heap_ = std::make_unique_for_overwrite<T[]>(size);
+  }
+  T* data() { return heap_ != nullptr ? heap_.get() : stack_; }
+
+ private:
+  T stack_[kCapacity];
+  std::unique_ptr<T[]> heap_;
+};
+
+// The sorted, duplicate-free hashes of the n-grams of `text`, whose units
+// are words (by_word) or code points.
 std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
   std::vector<uint64_t> hashes;
   if (text.empty()) return hashes;
   // The start offset of every unit. Without a branch per byte: each byte
   // writes the next slot and moves past it only when a unit starts there
   // (a branch mispredicted at every word boundary took half of Shingle()).
-  const auto starts = std::make_unique_for_overwrite<uint32_t[]>(text.size());
+  ScratchBuffer<uint32_t, 2048> start_buffer(text.size());
+  uint32_t* const starts = start_buffer.data();
   size_t units = 0;
   if (by_word) {
     starts[units++] = 0;
@@ -45,17 +62,20 @@ std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
     hashes.push_back(Hash64(text));
     return hashes;
   }
-  hashes.reserve(units - size + 1);
-  for (size_t k = 0; k + size <= units; ++k) {
+  const size_t count = units - size + 1;
+  ScratchBuffer<uint64_t, 1024> unsorted_buffer(count);
+  uint64_t* const unsorted = unsorted_buffer.data();
+  for (size_t k = 0; k < count; ++k) {
     const size_t begin = starts[k];
     // A word n-gram ends before the space that precedes the next word.
     const size_t end =
         k + size < units ? starts[k + size] - (by_word ? 1 : 0) : text.size();
-    hashes.push_back(Hash64(text.substr(begin, end - begin)));
+    unsorted[k] = Hash64(text.substr(begin, end - begin));
   }
-  std::vector<uint64_t> scratch;
-  SortHashed(
-      hashes, scratch, [](uint64_t h) { return h; }, std::less<uint64_t>());
+  hashes.resize(count);
+  SortHashedInto(
+      unsorted, count, hashes.data(), [](uint64_t h) { return h; },
+      std::less<uint64_t>());
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
   return hashes;
 }

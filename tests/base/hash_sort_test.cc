@@ -25,6 +25,25 @@ TEST(SortHashedTest, SortsLikeStdSortAtEverySize) {
   }
 }
 
+TEST(SortHashedTest, IntoWritesTheSortedCopyAndLeavesTheInput) {
+  // Counting arrays on the stack up to 1,024 partitions (about 4,096
+  // values), on the heap past that.
+  std::mt19937_64 random(3);
+  for (const size_t n : {0, 1, 63, 64, 110, 4095, 4097, 9000}) {
+    std::vector<uint64_t> values(n);
+    for (uint64_t& v : values) v = Hash64(std::to_string(random() % (n + 1)));
+    const std::vector<uint64_t> input = values;
+    std::vector<uint64_t> expected = values;
+    std::sort(expected.begin(), expected.end());
+    std::vector<uint64_t> out(n);
+    SortHashedInto(
+        values.data(), n, out.data(), [](uint64_t v) { return v; },
+        std::less<uint64_t>());
+    EXPECT_EQ(out, expected) << n;
+    EXPECT_EQ(values, input) << n;
+  }
+}
+
 TEST(SortHashedTest, OrdersEqualKeysByTheRestOfTheOrder) {
   // Keys from 50 hashes, so partitions hold long runs of one key (as an LSH
   // bucket shared by many items does), given in scrambled item order.

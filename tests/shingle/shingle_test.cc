@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <iterator>
 #include <random>
+#include <string>
 #include <vector>
 
+#include "base/hash.h"
 #include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -57,6 +59,54 @@ TEST(ShingleTest, WordNgramsDoNotDependOnNeighbours) {
   const auto ab = Shingle("x a b", spec);
   const auto ab2 = Shingle("a b y", spec);
   EXPECT_EQ(IntersectionSize(ab, ab2), 1u);  // "a b" in both
+}
+
+// The hashes of every n-gram, sorted and unique, the plain way: a substring
+// per n-gram from a list of unit starts.
+std::vector<uint64_t> ReferenceShingles(absl::string_view text, bool by_word,
+                                        size_t n) {
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool starts_unit =
+        by_word ? i == 0 || text[i - 1] == ' '
+                : (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    if (starts_unit) starts.push_back(i);
+  }
+  if (starts.size() <= n) return {Hash64(text)};
+  std::vector<uint64_t> hashes;
+  for (size_t k = 0; k + n <= starts.size(); ++k) {
+    const size_t end =
+        k + n < starts.size() ? starts[k + n] - (by_word ? 1 : 0) : text.size();
+    hashes.push_back(Hash64(text.substr(starts[k], end - starts[k])));
+  }
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  return hashes;
+}
+
+TEST(ShingleTest, MatchesAPlainReferenceAtEveryTextSize) {
+  // Scratch lives on the stack up to 2,048 bytes of text and 1,024 n-grams,
+  // on the heap past that; sizes on both sides of each limit, with words
+  // and n-grams repeated (duplicates) and two-byte letters.
+  std::mt19937 random(5);
+  const std::vector<std::string> words = {"the", "wire", "copy", "ελλάδα",
+                                          "a",   "news", "of",   "1916"};
+  for (const size_t target : {1, 20, 1000, 1030, 2040, 2050, 5000, 20000}) {
+    std::string text;
+    while (text.size() < target) {
+      if (!text.empty()) text += ' ';
+      text += words[random() % words.size()];
+    }
+    for (const bool by_word : {true, false}) {
+      for (const int n : {1, 4, 5}) {
+        const ShingleSpec spec{
+            by_word ? ShingleKind::kWord : ShingleKind::kChar, n};
+        EXPECT_EQ(Shingle(text, spec),
+                  ReferenceShingles(text, by_word, static_cast<size_t>(n)))
+            << text.size() << " bytes, " << spec.ToString();
+      }
+    }
+  }
 }
 
 TEST(JaccardTest, ExactValues) {
