@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/check.h"
 #include "base/hash_sort.h"
+#include "base/huge_pages.h"
 #include "base/parallel.h"
 #include "base/release.h"
 
@@ -101,11 +102,11 @@ struct BandEntry {
 
 // The low byte of every signature value (see LowBytesAgreeAtLeast()).
 // Left uninitialized until the threads write it: zeroing 10^8 bytes first
-// would fault in every page on one thread.
+// would fault in every page on one thread. In 2 MiB pages where allowed.
 template <typename Value>
 std::unique_ptr<uint8_t[]> LowBytes(absl::Span<const Value> signatures,
                                     int threads) {
-  auto low = std::make_unique_for_overwrite<uint8_t[]>(signatures.size());
+  auto low = MakeHugeBuffer<uint8_t>(signatures.size());
   constexpr size_t kChunk = size_t{1} << 16;
   ParallelFor(
       (signatures.size() + kChunk - 1) / kChunk, threads, [&](size_t chunk) {

@@ -1,0 +1,73 @@
+// base/huge_pages.h: large buffers backed by 2 MiB pages.
+//
+// Why: a 4 KiB page costs a fault the first time it is written, about 2.5
+// us on the VMs we measure on, and the passage level writes gigabytes once
+// (620 MB of signatures alone for chronam1916 Q1). Where transparent huge
+// pages are enabled in "madvise" mode (the common default), a buffer the
+// program advises is faulted in 2 MiB at a time.
+//
+// Example:
+//   auto signatures = MakeHugeBuffer<uint32_t>(items * 128);  // uninitialized
+//
+// Thread safety: pure functions.
+
+#ifndef NEARDUP_BASE_HUGE_PAGES_H_
+#define NEARDUP_BASE_HUGE_PAGES_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+namespace neardup {
+
+// The whole 2 MiB pages inside [address, address + bytes): [begin, end),
+// empty (begin >= end) when there is none.
+struct AddressRange {
+  uintptr_t begin = 0;
+  uintptr_t end = 0;
+};
+inline AddressRange WholeHugePages(uintptr_t address, size_t bytes) {
+  constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+  return AddressRange{(address + kHugePage - 1) & ~(kHugePage - 1),
+                      (address + bytes) & ~(kHugePage - 1)};
+}
+
+// AdviseHugePages()
+//
+// Asks the kernel to back the whole 2 MiB pages inside [data, data + bytes)
+// with huge pages. A hint: does nothing where it is not supported, and
+// nothing to buffers below 2 MiB. Call it before the buffer is first
+// written.
+inline void AdviseHugePages(void* data, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  const AddressRange pages =
+      WholeHugePages(reinterpret_cast<uintptr_t>(data), bytes);
+  if (pages.begin < pages.end) {
+    madvise(reinterpret_cast<void*>(pages.begin), pages.end - pages.begin,
+            MADV_HUGEPAGE);
+  }
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
+// MakeHugeBuffer()
+//
+// An uninitialized array of `size` values, advised as AdviseHugePages()
+// says. For buffers the caller writes in full (by many threads, each
+// faulting in its own part).
+template <typename T>
+std::unique_ptr<T[]> MakeHugeBuffer(size_t size) {
+  auto buffer = std::make_unique_for_overwrite<T[]>(size);
+  AdviseHugePages(buffer.get(), size * sizeof(T));
+  return buffer;
+}
+
+}  // namespace neardup
+
+#endif  // NEARDUP_BASE_HUGE_PAGES_H_

@@ -1,0 +1,29 @@
+#include "base/huge_pages.h"
+
+#include <cstdint>
+
+#include "gtest/gtest.h"
+
+namespace neardup {
+namespace {
+
+constexpr uintptr_t kMiB = uintptr_t{1} << 20;
+
+TEST(HugePagesTest, AdvisesOnlyWholeTwoMebibytePagesInsideTheBuffer) {
+  // Aligned both ends: all of it.
+  AddressRange pages = WholeHugePages(4 * kMiB, 4 * kMiB);
+  EXPECT_EQ(pages.begin, 4 * kMiB);
+  EXPECT_EQ(pages.end, 8 * kMiB);
+  // Unaligned: the start rounds up, the end down.
+  pages = WholeHugePages(4 * kMiB + 16, 6 * kMiB);
+  EXPECT_EQ(pages.begin, 6 * kMiB);
+  EXPECT_EQ(pages.end, 10 * kMiB);
+  // A buffer holding no whole huge page gets none.
+  pages = WholeHugePages(4 * kMiB + 16, 3 * kMiB);
+  EXPECT_GE(pages.begin, pages.end);
+  pages = WholeHugePages(4 * kMiB, 2 * kMiB - 1);
+  EXPECT_GE(pages.begin, pages.end);
+}
+
+}  // namespace
+}  // namespace neardup
