@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <utility>
 
 #include "base/huge_pages.h"
 #include "base/parallel.h"
+#include "base/release.h"
 #include "base/status_macros.h"
 #include "canonical/canonical.h"
 #include "cluster/cluster.h"
@@ -49,7 +51,7 @@ struct LevelClusters {
 };
 
 size_t DistinctDocs(const std::vector<Item>& items,
-                    const std::vector<uint32_t>& members) {
+                    absl::Span<const uint32_t> members) {
   size_t distinct = 0;
   for (size_t i = 0; i < members.size(); ++i) {
     if (i == 0 || items[members[i]].doc != items[members[i - 1]].doc) {
@@ -96,25 +98,36 @@ LevelClusters ClusterLevel(const std::vector<Item>& items,
                            const EngineOptions& options, bool find_boilerplate,
                            LevelStats& stats) {
   LevelClusters result;
-  std::vector<uint32_t> order = OrderByText(items);
-  std::vector<std::vector<uint32_t>> groups;
+  // Runs of identical texts in `order`, each in index order. A run is
+  // boilerplate, or a group of near-duplicate search (its members' spans of
+  // `order`, ordered by first member), or neither (short texts).
+  const std::vector<uint32_t> order = OrderByText(items);
+  constexpr uint32_t kNoRun = std::numeric_limits<uint32_t>::max();
+  std::vector<uint32_t> run_of_first(items.size(), kNoRun);
+  std::vector<absl::Span<const uint32_t>> runs;
   for (size_t begin = 0; begin < order.size();) {
     size_t end = begin + 1;
     while (end < order.size() &&
            SameText(items[order[begin]], items[order[end]])) {
       ++end;
     }
-    std::vector<uint32_t> members(order.begin() + begin, order.begin() + end);
+    const auto members = absl::MakeConstSpan(order.data() + begin, end - begin);
     begin = end;
     if (find_boilerplate &&
         DistinctDocs(items, members) >= options.boilerplate_min_docs) {
-      result.boilerplate.push_back(std::move(members));
+      result.boilerplate.emplace_back(members.begin(), members.end());
     } else if (items[members.front()].eligible) {
-      groups.push_back(std::move(members));
+      run_of_first[members.front()] = static_cast<uint32_t>(runs.size());
+      runs.push_back(members);
     }
   }
-  std::sort(groups.begin(), groups.end(),
-            [](const auto& x, const auto& y) { return x.front() < y.front(); });
+  std::vector<absl::Span<const uint32_t>> groups;
+  groups.reserve(runs.size());
+  for (const uint32_t run : run_of_first) {
+    if (run != kNoRun) groups.push_back(runs[run]);
+  }
+  Release(runs);
+  Release(run_of_first);
   stats.distinct = groups.size();
 
   // Near duplicates among one representative per group.
@@ -146,7 +159,7 @@ LevelClusters ClusterLevel(const std::vector<Item>& items,
   }
   for (size_t g = 0; g < groups.size(); ++g) {
     if (!clustered[g] && groups[g].size() >= 2) {
-      result.clusters.push_back(groups[g]);
+      result.clusters.emplace_back(groups[g].begin(), groups[g].end());
     }
   }
   std::sort(result.clusters.begin(), result.clusters.end(),
