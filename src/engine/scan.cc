@@ -98,9 +98,10 @@ LevelClusters ClusterLevel(const std::vector<Item>& items,
                            const EngineOptions& options, bool find_boilerplate,
                            LevelStats& stats) {
   LevelClusters result;
-  // Runs of identical texts in `order`, each in index order. A run is
-  // boilerplate, or a group of near-duplicate search (its members' spans of
-  // `order`, ordered by first member), or neither (short texts).
+  // Identical texts are runs of `order`, each in index order. A run is
+  // boilerplate, or a group (a span of `order`) whose first member stands
+  // for it in the near-duplicate search, or neither (a short text). Groups
+  // are put in the order of their first members.
   const std::vector<uint32_t> order = OrderByText(items);
   constexpr uint32_t kNoRun = std::numeric_limits<uint32_t>::max();
   std::vector<uint32_t> run_of_first(items.size(), kNoRun);
