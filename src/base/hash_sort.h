@@ -50,13 +50,14 @@ void SortHashedInto(const T* values, size_t count, T* out, KeyOf key,
   // scatter) where it ends, which is where partition p + 1 starts.
   constexpr size_t kStackPartitions = 1024;
   uint32_t stack_ends[kStackPartitions];
-  std::vector<uint32_t> heap_ends;
+  std::vector<uint32_t> heap_ends;  // zeroed
   uint32_t* ends = stack_ends;
   if (partitions > kStackPartitions) {
     heap_ends.resize(partitions);
     ends = heap_ends.data();
+  } else {
+    std::fill(ends, ends + partitions, 0);
   }
-  std::fill(ends, ends + partitions, 0);
   for (size_t i = 0; i < count; ++i) ++ends[key(values[i]) >> shift];
   uint32_t sum = 0;
   for (size_t p = 0; p < partitions; ++p) {

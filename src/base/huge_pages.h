@@ -8,6 +8,8 @@
 //
 // Example:
 //   auto signatures = MakeHugeBuffer<uint32_t>(items * 128);  // uninitialized
+//   std::string text;
+//   ResizeOnHugePages(text, inflated_size);
 //
 // Thread safety: any thread may call these.
 
@@ -17,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -66,6 +69,19 @@ std::unique_ptr<T[]> MakeHugeBuffer(size_t size) {
   auto buffer = std::make_unique_for_overwrite<T[]>(size);
   AdviseHugePages(buffer.get(), size * sizeof(T));
   return buffer;
+}
+
+// ResizeOnHugePages()
+//
+// buffer.resize(size) (new bytes zeroed), where storage the resize allocates
+// is advised as AdviseHugePages() says before the zeroing writes it (the
+// bytes it copies over from the old storage are written first).
+inline void ResizeOnHugePages(std::string& buffer, size_t size) {
+  if (size > buffer.capacity()) {
+    buffer.reserve(size);
+    AdviseHugePages(buffer.data(), buffer.capacity());
+  }
+  buffer.resize(size);
 }
 
 }  // namespace neardup

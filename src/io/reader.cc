@@ -66,9 +66,7 @@ absl::StatusOr<std::string> Gunzip(absl::string_view compressed,
             ? isize + 1
             : 4 * remaining;
     for (;;) {
-      out.reserve(start + capacity);
-      AdviseHugePages(out.data(), out.capacity());
-      out.resize(start + capacity);
+      ResizeOnHugePages(out, start + capacity);
       size_t used_in = 0, used_out = 0;
       const libdeflate_result result = libdeflate_gzip_decompress_ex(
           decompressor.get(), compressed.data() + in_pos,
@@ -95,11 +93,8 @@ absl::StatusOr<std::string> Gunzip(absl::string_view compressed,
 absl::StatusOr<std::string> ReadFileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  const size_t size = static_cast<size_t>(in.tellg());
   std::string bytes;
-  bytes.reserve(size);
-  AdviseHugePages(bytes.data(), bytes.capacity());
-  bytes.resize(size);
+  ResizeOnHugePages(bytes, static_cast<size_t>(in.tellg()));
   in.seekg(0);
   in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (!in) return absl::DataLossError(absl::StrCat(path, ": read failed"));

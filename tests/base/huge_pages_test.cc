@@ -1,6 +1,7 @@
 #include "base/huge_pages.h"
 
 #include <cstdint>
+#include <string>
 
 #include "gtest/gtest.h"
 
@@ -23,6 +24,16 @@ TEST(HugePagesTest, AdvisesOnlyWholeTwoMebibytePagesInsideTheBuffer) {
   EXPECT_GE(pages.begin, pages.end);
   pages = WholeHugePages(4 * kMiB, 2 * kMiB - 1);
   EXPECT_GE(pages.begin, pages.end);
+}
+
+TEST(HugePagesTest, ResizeKeepsTheBytesAndZeroesTheNewOnes) {
+  std::string buffer = "inflated";
+  ResizeOnHugePages(buffer, 5 * kMiB);  // grows past the capacity
+  ASSERT_EQ(buffer.size(), 5 * kMiB);
+  EXPECT_EQ(buffer.substr(0, 8), "inflated");
+  EXPECT_EQ(buffer.find_first_not_of('\0', 8), std::string::npos);
+  ResizeOnHugePages(buffer, 4);  // shrinks within it
+  EXPECT_EQ(buffer, "infl");
 }
 
 }  // namespace
