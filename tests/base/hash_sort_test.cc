@@ -26,10 +26,10 @@ TEST(SortHashedTest, SortsLikeStdSortAtEverySize) {
 }
 
 TEST(SortHashedTest, IntoWritesTheSortedCopyAndLeavesTheInput) {
-  // Counting arrays on the stack up to 1,024 partitions (about 4,096
-  // values), on the heap past that.
+  // Counting arrays on the stack up to 1,024 partitions (1,024 values), on
+  // the heap past that.
   std::mt19937_64 random(3);
-  for (const size_t n : {0, 1, 63, 64, 110, 4095, 4097, 9000}) {
+  for (const size_t n : {0, 1, 2, 3, 63, 64, 110, 1024, 1025, 4097, 9000}) {
     std::vector<uint64_t> values(n);
     for (uint64_t& v : values) v = Hash64(std::to_string(random() % (n + 1)));
     const std::vector<uint64_t> input = values;
@@ -41,6 +41,21 @@ TEST(SortHashedTest, IntoWritesTheSortedCopyAndLeavesTheInput) {
         std::less<uint64_t>());
     EXPECT_EQ(out, expected) << n;
     EXPECT_EQ(values, input) << n;
+  }
+}
+
+TEST(SortHashedTest, SortsKeysThatAreNotSpreadInTheirTopBits) {
+  // Small numbers all fall in the first partition: it is sorted on its own
+  // rather than by insertion, and the result is the same.
+  std::mt19937_64 random(5);
+  for (const size_t n : {40, 5000}) {
+    std::vector<uint64_t> values(n), scratch;
+    for (uint64_t& v : values) v = random() % 100000;
+    std::vector<uint64_t> expected = values;
+    std::sort(expected.begin(), expected.end());
+    SortHashed(
+        values, scratch, [](uint64_t v) { return v; }, std::less<uint64_t>());
+    EXPECT_EQ(values, expected) << n;
   }
 }
 
