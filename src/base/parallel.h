@@ -8,6 +8,10 @@
 //   std::vector<Signature> out(docs.size());
 //   ParallelFor(docs.size(), threads, [&](size_t i) { out[i] = Sign(docs[i]);
 //   });
+//   std::vector<Scratch> scratch(ParallelWorkers(docs.size(), threads));
+//   ParallelFor(docs.size(), threads, [&](size_t i, size_t worker) {
+//     out[i] = Sign(docs[i], scratch[worker]);
+//   });
 
 #ifndef NEARDUP_BASE_PARALLEL_H_
 #define NEARDUP_BASE_PARALLEL_H_
@@ -27,6 +31,21 @@ namespace neardup {
 // every call has returned.
 void ParallelFor(size_t count, int threads,
                  absl::FunctionRef<void(size_t)> body);
+
+// ParallelWorkers()
+//
+// How many threads ParallelFor(count, threads, ...) runs on: at least 1.
+size_t ParallelWorkers(size_t count, int threads);
+
+// ParallelFor() with a worker index
+//
+// As above, calling `body(i, worker)` with worker in [0,
+// ParallelWorkers(count, threads)): no two calls with the same worker run
+// at once, so `body` may use per-worker state (a buffer, an arena) without
+// locks. Which worker gets which index varies from run to run; results
+// must not depend on it.
+void ParallelFor(size_t count, int threads,
+                 absl::FunctionRef<void(size_t index, size_t worker)> body);
 
 }  // namespace neardup
 

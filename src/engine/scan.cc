@@ -7,6 +7,7 @@
 #include <mutex>
 #include <utility>
 
+#include "base/append_arena.h"
 #include "base/huge_pages.h"
 #include "base/parallel.h"
 #include "base/release.h"
@@ -169,6 +170,32 @@ LevelClusters ClusterLevel(const std::vector<Item>& items,
   return result;
 }
 
+// A document's items, each with its shingle set copied into `arena`.
+struct DocumentItems {
+  Item document;
+  std::vector<Item> passages;
+};
+
+DocumentItems MakeItems(uint32_t doc, absl::string_view text,
+                        const DocumentFingerprint& fp,
+                        AppendArena<uint64_t>& arena) {
+  DocumentItems items;
+  items.document = Item{doc,
+                        0,
+                        static_cast<uint32_t>(text.size()),
+                        fp.normalized_length,
+                        fp.exact_key,
+                        arena.Append(fp.shingles),
+                        true};
+  items.passages.reserve(fp.passages.size());
+  for (const PassageFingerprint& p : fp.passages) {
+    items.passages.push_back(Item{doc, p.start, p.end, p.normalized_length,
+                                  p.exact_key, arena.Append(p.shingles),
+                                  !p.shingles.empty()});
+  }
+  return items;
+}
+
 Cluster MakeCluster(Level level, const std::vector<uint32_t>& item_ids,
                     const std::vector<Item>& items,
                     absl::Span<const Document> documents,
@@ -202,12 +229,20 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
   ScanStats& stats = result.stats;
   stats.documents = documents.size();
 
-  std::vector<DocumentFingerprint> fingerprints(documents.size());
-  std::atomic<size_t> fingerprinted{0};
+  // Each worker copies the shingle sets it makes into its own arena, where
+  // they stay until the scan returns: no malloc or free per set, and none
+  // between the short-lived buffers of the next document
+  // (base/append_arena.h).
+  std::vector<AppendArena<uint64_t>> arenas(
+      ParallelWorkers(documents.size(), options.threads));
+  std::vector<DocumentItems> fingerprinted(documents.size());
+  std::atomic<size_t> done_count{0};
   std::mutex reporting;
-  ParallelFor(documents.size(), options.threads, [&](size_t i) {
-    fingerprints[i] = FingerprintDocument(documents[i].text, options);
-    const size_t done = fingerprinted.fetch_add(1) + 1;
+  ParallelFor(documents.size(), options.threads, [&](size_t i, size_t worker) {
+    fingerprinted[i] = MakeItems(
+        static_cast<uint32_t>(i), documents[i].text,
+        FingerprintDocument(documents[i].text, options), arenas[worker]);
+    const size_t done = done_count.fetch_add(1) + 1;
     if (options.progress && done % 64 == 0 && reporting.try_lock()) {
       options.progress({"fingerprint", done, documents.size()});
       reporting.unlock();
@@ -217,22 +252,25 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
 
   std::vector<Item> doc_items;
   std::vector<Item> passage_items;
-  for (uint32_t d = 0; d < documents.size(); ++d) {
-    const DocumentFingerprint& fp = fingerprints[d];
-    if (fp.normalized_length == 0) {
+  size_t passages = 0;
+  for (const DocumentItems& items : fingerprinted) {
+    passages += items.passages.size();
+  }
+  doc_items.reserve(documents.size());
+  passage_items.reserve(passages);
+  for (DocumentItems& items : fingerprinted) {
+    if (items.document.normalized_length == 0) {
       ++stats.empty_documents;
       continue;
     }
-    doc_items.push_back(
-        Item{d, 0, static_cast<uint32_t>(documents[d].text.size()),
-             fp.normalized_length, fp.exact_key, fp.shingles, true});
-    for (const PassageFingerprint& p : fp.passages) {
-      const bool eligible = !p.shingles.empty();
-      if (!eligible) ++stats.short_passages;
-      passage_items.push_back(Item{d, p.start, p.end, p.normalized_length,
-                                   p.exact_key, p.shingles, eligible});
+    doc_items.push_back(items.document);
+    for (const Item& passage : items.passages) {
+      if (!passage.eligible) ++stats.short_passages;
+      passage_items.push_back(passage);
     }
+    Release(items.passages);
   }
+  Release(fingerprinted);
 
   std::vector<Cluster>& clusters = result.clusters;
   if (options.documents()) {
