@@ -281,11 +281,14 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
     const LevelClusters found =
         ClusterLevel(doc_items, options.document, stats.document.lsh, hasher,
                      options, /*find_boilerplate=*/false, stats.document);
-    for (const auto& members : found.clusters) {
-      clusters.push_back(MakeCluster(Level::kDocument, members, doc_items,
-                                     documents, options.document.canonical,
-                                     /*boilerplate=*/false));
-    }
+    // Each cluster is built on its own (canonical choice, similarities) and
+    // put in its slot, so the order does not depend on the threads.
+    clusters.resize(found.clusters.size());
+    ParallelFor(found.clusters.size(), options.threads, [&](size_t i) {
+      clusters[i] = MakeCluster(Level::kDocument, found.clusters[i], doc_items,
+                                documents, options.document.canonical,
+                                /*boilerplate=*/false);
+    });
   }
   if (options.passages()) {
     NEARDUP_ASSIGN_OR_RETURN(stats.passage.lsh,
@@ -304,11 +307,14 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
     std::sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
       return x.first.front() < y.first.front();
     });
-    for (const auto& [members, boilerplate] : all) {
-      clusters.push_back(MakeCluster(Level::kPassage, members, passage_items,
-                                     documents, options.passage.canonical,
-                                     boilerplate));
-    }
+    const size_t first = clusters.size();
+    clusters.resize(first + all.size());
+    ParallelFor(all.size(), options.threads, [&](size_t i) {
+      clusters[first + i] =
+          MakeCluster(Level::kPassage, all[i].first, passage_items, documents,
+                      options.passage.canonical,
+                      /*boilerplate=*/all[i].second);
+    });
   }
   for (size_t i = 0; i < clusters.size(); ++i) {
     clusters[i].id = static_cast<uint32_t>(i + 1);
