@@ -71,8 +71,9 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
 // The same clusters for `n` items whose sets the caller reads on demand
 // (engine/spilled_candidates.h, for a group of texts larger than memory):
 // `similarity(x, y)` is JaccardIfAtLeast() of items x and y (the exact
-// Jaccard when it is >= `threshold`, anything below it otherwise). Memory:
-// 32 bytes per edge and ~28 per item.
+// Jaccard when it is >= `threshold`, anything below it otherwise), asked
+// only about pairs that are not edges. Memory: 32 bytes per edge and ~28
+// per item.
 std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
     size_t n, absl::Span<const SimilarPair> edges, double threshold,
     absl::FunctionRef<double(uint32_t, uint32_t)> similarity);

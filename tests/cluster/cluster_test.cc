@@ -87,6 +87,27 @@ TEST(ClusterTest, CliqueStaysTogetherAndOutputIsOrdered) {
               ElementsAre(ElementsAre(0u, 4u), ElementsAre(1u, 2u, 3u)));
 }
 
+// Pairs that are edges have a known similarity; only a pair LSH missed (no
+// edge) is computed, and it still joins the cluster when similar enough.
+TEST(ClusterTest, ComputesSimilarityOnlyForPairsThatAreNotEdges) {
+  const std::vector<std::vector<uint64_t>> sets = {Range(0, 10), Range(0, 9),
+                                                   Range(1, 10)};
+  std::vector<std::pair<uint32_t, uint32_t>> asked;
+  const auto similarity = [&](uint32_t x, uint32_t y) {
+    asked.emplace_back(std::min(x, y), std::max(x, y));
+    return JaccardIfAtLeast(sets[x], sets[y], 0.7);
+  };
+  const std::vector<SimilarPair> all = {{0, 1, 0.9}, {0, 2, 0.9}, {1, 2, 0.8}};
+  EXPECT_THAT(ClusterWithoutChaining(3, all, 0.7, similarity),
+              ElementsAre(ElementsAre(0u, 1u, 2u)));
+  EXPECT_TRUE(asked.empty());
+
+  const std::vector<SimilarPair> missed = {{0, 1, 0.9}, {0, 2, 0.9}};
+  EXPECT_THAT(ClusterWithoutChaining(3, missed, 0.7, similarity),
+              ElementsAre(ElementsAre(0u, 1u, 2u)));
+  EXPECT_THAT(asked, ElementsAre(std::make_pair(1u, 2u)));
+}
+
 // Overlapping windows of a shuffled vocabulary: many ties in degree and
 // similarity, chains and cliques, so that the order in which items are
 // visited decides the clusters.
