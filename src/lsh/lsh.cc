@@ -237,16 +237,37 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
       Release(band.pairs);
     }
   }
-  for (size_t item = 0; item < n; ++item) {
-    const auto begin = partners.begin() + starts[item];
-    const auto end = partners.begin() + starts[item + 1];
-    std::sort(begin, end);
-    for (auto it = begin; it != end; ++it) {
-      if (it == begin || *it != *(it - 1)) {
-        result.pairs.emplace_back(static_cast<uint32_t>(item), *it);
+  // Each item's partners sorted and made unique where they lie, in blocks
+  // of items on all threads; then written out at offsets summed in order.
+  constexpr size_t kItemsPerBlock = 64;
+  const size_t blocks = (n + kItemsPerBlock - 1) / kItemsPerBlock;
+  std::vector<uint32_t> unique(n);
+  std::vector<size_t> block_pairs(blocks, 0);
+  ParallelFor(blocks, options.threads, [&](size_t block) {
+    const size_t end_item = std::min(n, (block + 1) * kItemsPerBlock);
+    for (size_t item = block * kItemsPerBlock; item < end_item; ++item) {
+      const auto begin = partners.begin() + starts[item];
+      const auto end = partners.begin() + starts[item + 1];
+      std::sort(begin, end);
+      unique[item] = static_cast<uint32_t>(std::unique(begin, end) - begin);
+      block_pairs[block] += unique[item];
+    }
+  });
+  std::vector<size_t> block_offset(blocks + 1, 0);
+  for (size_t block = 0; block < blocks; ++block) {
+    block_offset[block + 1] = block_offset[block] + block_pairs[block];
+  }
+  result.pairs.resize(block_offset[blocks]);
+  ParallelFor(blocks, options.threads, [&](size_t block) {
+    size_t out = block_offset[block];
+    const size_t end_item = std::min(n, (block + 1) * kItemsPerBlock);
+    for (size_t item = block * kItemsPerBlock; item < end_item; ++item) {
+      for (uint32_t i = 0; i < unique[item]; ++i) {
+        result.pairs[out++] = {static_cast<uint32_t>(item),
+                               partners[starts[item] + i]};
       }
     }
-  }
+  });
   return result;
 }
 
