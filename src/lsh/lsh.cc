@@ -104,8 +104,7 @@ struct BandEntry {
 // Left uninitialized until the threads write it: zeroing 10^8 bytes first
 // would fault in every page on one thread. In 2 MiB pages where allowed.
 template <typename Value>
-std::unique_ptr<uint8_t[]> LowBytes(absl::Span<const Value> signatures,
-                                    int threads) {
+HugeBuffer<uint8_t> LowBytes(absl::Span<const Value> signatures, int threads) {
   auto low = MakeHugeBuffer<uint8_t>(signatures.size());
   constexpr size_t kChunk = size_t{1} << 16;
   ParallelFor(
@@ -127,7 +126,7 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
   const size_t rows = static_cast<size_t>(params.rows);
   const size_t n = signatures.size() / k;
   const size_t needed = AgreementNeeded(options.min_estimate, num_perm);
-  const std::unique_ptr<uint8_t[]> low =
+  const HugeBuffer<uint8_t> low =
       needed > 0 ? LowBytes(signatures, options.threads) : nullptr;
   std::vector<BandResult> bands(static_cast<size_t>(params.bands));
   // A band's buffers (~40 bytes per item), handed on to the next band that

@@ -36,5 +36,17 @@ TEST(HugePagesTest, ResizeKeepsTheBytesAndZeroesTheNewOnes) {
   EXPECT_EQ(buffer, "infl");
 }
 
+TEST(HugePagesTest, BuffersStartOnAHugePageBoundary) {
+  for (const size_t size : {size_t{0}, size_t{1}, size_t{1000}, 3 * kMiB}) {
+    HugeBuffer<uint8_t> buffer = MakeHugeBuffer<uint8_t>(size);
+    ASSERT_NE(buffer, nullptr);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer.get()) % (2 * kMiB), 0u);
+    for (size_t i = 0; i < size; ++i) buffer[i] = static_cast<uint8_t>(i);
+    if (size > 0) {
+      EXPECT_EQ(buffer[size - 1], static_cast<uint8_t>(size - 1));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace neardup
