@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "base/check.h"
+#include "segment/sentence_marks.h"
 
 namespace neardup {
 namespace {
@@ -187,7 +188,10 @@ class Splitter {
   void SplitBlock(size_t begin, size_t end) {
     size_t sentence_start = begin;
     size_t i = begin;
-    while (i < end) {
+    while (true) {
+      // Only sentence marks can end a sentence here; skip to the next one.
+      i = NextSentenceMark(s_, i, end);
+      if (i >= end) break;
       const char c = s_[i];
       if (c == '.' || c == '!' || c == '?') {
         size_t j = i + 1;

@@ -1,10 +1,12 @@
 #include "segment/segment.h"
 
+#include <random>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "segment/sentence_marks.h"
 
 namespace neardup {
 namespace {
@@ -122,6 +124,29 @@ TEST(MessageHeaderEndTest, NewsIsNotAHeader) {
   EXPECT_EQ(MessageHeaderEnd("A: 1\nB: 2\nhttp://x.org\n\nbody"), 0u);
   EXPECT_EQ(MessageHeaderEnd(" indented: 1\nB: 2\nC: 3\n\nbody"), 0u);
   EXPECT_EQ(MessageHeaderEnd(""), 0u);
+}
+
+// The vectorized scan against a byte-by-byte reading of its contract, on
+// random text dense in marks and near-marks (capitals after spaces,
+// punctuation that is not a mark, bytes >= 0x80), from every start offset.
+TEST(SentenceMarksTest, NextMarkMatchesAByteByByteScan) {
+  std::mt19937 random(7);
+  const std::string alphabet = "aaaaazzzzAZMm  ..!?,;:'\"\n@[`{\x80\xC3\xA9";
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    const size_t size = random() % 80;
+    for (size_t k = 0; k < size; ++k) {
+      text.push_back(alphabet[random() % alphabet.size()]);
+    }
+    for (size_t end = 0; end <= text.size(); end += 1 + end / 7) {
+      for (size_t i = 0; i <= end; ++i) {
+        size_t expected = i;
+        while (expected < end && !IsSentenceMark(text, expected)) ++expected;
+        ASSERT_EQ(NextSentenceMark(text, i, end), expected)
+            << "text '" << text << "' i " << i << " end " << end;
+      }
+    }
+  }
 }
 
 }  // namespace
