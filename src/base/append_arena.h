@@ -2,7 +2,7 @@
 // arena is destroyed; stored in 4 MiB blocks.
 //
 // Why: a scan keeps every passage's shingle set until it has clustered them
-// (about 1.1 GB for chronam1916 Q1, 1.2 M sets). A std::vector per set cost
+// (about 1.2 GiB for chronam1916 Q1, 1.2 M sets). A std::vector per set cost
 // a malloc and a free each, and the heap interleaved the kept sets with
 // each document's short-lived buffers, so those kept landing on fresh
 // pages: 352 K page faults while fingerprinting, 21 K with the sets in

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
 
 #if defined(__SSE2__)
@@ -31,7 +32,8 @@ namespace neardup {
 inline bool IsSentenceMark(absl::string_view s, size_t i) {
   const char c = s[i];
   if (c == '.' || c == '!' || c == '?') return true;
-  return c >= 'A' && c <= 'Z' && i > 0 && s[i - 1] >= 'a' && s[i - 1] <= 'z';
+  return absl::ascii_isupper(static_cast<unsigned char>(c)) && i > 0 &&
+         absl::ascii_islower(static_cast<unsigned char>(s[i - 1]));
 }
 
 // NextSentenceMark()

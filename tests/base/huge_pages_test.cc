@@ -41,10 +41,8 @@ TEST(HugePagesTest, BuffersStartOnAHugePageBoundary) {
     HugeBuffer<uint8_t> buffer = MakeHugeBuffer<uint8_t>(size);
     ASSERT_NE(buffer, nullptr);
     EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer.get()) % (2 * kMiB), 0u);
+    // All of it writable (AddressSanitizer checks the bounds).
     for (size_t i = 0; i < size; ++i) buffer[i] = static_cast<uint8_t>(i);
-    if (size > 0) {
-      EXPECT_EQ(buffer[size - 1], static_cast<uint8_t>(size - 1));
-    }
   }
 }
 
