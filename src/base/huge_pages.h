@@ -1,10 +1,11 @@
 // base/huge_pages.h: large buffers backed by 2 MiB pages.
 //
 // Why: a 4 KiB page costs a page fault the first time it is written, and
-// the passage level writes gigabytes once (620 MB of signatures alone for
-// chronam1916 Q1; faults were 22% of its CPU time). Where transparent huge
-// pages are enabled in "madvise" mode, a buffer the program advises is
-// faulted in 2 MiB at a time (README, "Page faults, mallocs and grouping").
+// the passage level writes gigabytes once (for chronam1916 Q1, 450 MB of LSH
+// keys and filter bytes alone; faults were 22% of its CPU time). Where
+// transparent huge pages are enabled in "madvise" mode, a buffer the program
+// advises is faulted in 2 MiB at a time (README, "Page faults, mallocs and
+// grouping").
 //
 // Example:
 //   auto signatures = MakeHugeBuffer<uint32_t>(items * 128);  // uninitialized

@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "base/append_arena.h"
-#include "base/huge_pages.h"
 #include "base/parallel.h"
 #include "base/release.h"
 #include "base/status_macros.h"
@@ -64,28 +63,29 @@ size_t DistinctDocs(const std::vector<Item>& items,
 
 // The LSH candidates among `sets`, signed with `Value`-wide signatures,
 // less those whose MinHash estimate is far below `threshold` (counted in
-// stats.pruned).
+// stats.pruned). Each signature is digested for LSH as soon as it is made
+// and not kept (lsh/lsh.h SignatureDigest).
 template <typename Value>
 CandidateSet SignAndFindCandidates(absl::Span<const ShingleSet> sets,
                                    const MinHasher& hasher,
                                    const LshParams& lsh, double threshold,
                                    const EngineOptions& options,
                                    LevelStats& stats) {
-  const size_t k = static_cast<size_t>(hasher.num_perm());
-  // Uninitialized: the signing threads touch its pages first, instead of
-  // one thread zeroing 10^8 values; in 2 MiB pages where the kernel allows.
-  const size_t size = sets.size() * k;
-  const auto signatures = MakeHugeBuffer<Value>(size);
-  ParallelFor(sets.size(), options.threads, [&](size_t g) {
-    hasher.SignInto(sets[g], absl::MakeSpan(signatures.get() + g * k, k));
-  });
   CandidateOptions candidate_options;
   candidate_options.max_bucket = options.max_bucket;
   candidate_options.min_estimate = EstimateFloor(threshold, hasher.num_perm());
   candidate_options.threads = options.threads;
-  CandidateSet candidates =
-      FindCandidates(absl::MakeConstSpan(signatures.get(), size),
-                     hasher.num_perm(), lsh, candidate_options);
+  SignatureDigest digest(sets.size(), hasher.num_perm(), lsh,
+                         candidate_options.min_estimate > 0);
+  const size_t k = static_cast<size_t>(hasher.num_perm());
+  std::vector<std::vector<Value>> signatures(
+      ParallelWorkers(sets.size(), options.threads), std::vector<Value>(k));
+  ParallelFor(sets.size(), options.threads, [&](size_t g, size_t worker) {
+    std::vector<Value>& signature = signatures[worker];
+    hasher.SignInto(sets[g], absl::MakeSpan(signature));
+    digest.Add(g, signature.data());
+  });
+  CandidateSet candidates = FindCandidates(digest, candidate_options);
   stats.candidates = candidates.bucket_pairs;
   stats.pruned = candidates.pruned;
   return candidates;

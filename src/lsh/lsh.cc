@@ -100,34 +100,18 @@ struct BandEntry {
   uint32_t item;
 };
 
-// The low byte of every signature value (see LowBytesAgreeAtLeast()).
-// Left uninitialized until the threads write it: zeroing 10^8 bytes first
-// would fault in every page on one thread. In 2 MiB pages where allowed.
-template <typename Value>
-HugeBuffer<uint8_t> LowBytes(absl::Span<const Value> signatures, int threads) {
-  auto low = MakeHugeBuffer<uint8_t>(signatures.size());
-  constexpr size_t kChunk = size_t{1} << 16;
-  ParallelFor(
-      (signatures.size() + kChunk - 1) / kChunk, threads, [&](size_t chunk) {
-        const size_t begin = chunk * kChunk;
-        const size_t end = std::min(signatures.size(), begin + kChunk);
-        LowBytesOf(signatures.data() + begin, end - begin, low.get() + begin);
-      });
-  return low;
-}
+}  // namespace
 
-template <typename Value>
-CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
-                              const LshParams& params,
-                              const CandidateOptions& options) {
-  NEARDUP_CHECK(ValidateLshParams(params, num_perm).ok());
+CandidateSet FindCandidates(const SignatureDigest& digest,
+                            const CandidateOptions& options) {
   NEARDUP_CHECK(options.max_bucket >= 2);
-  const size_t k = static_cast<size_t>(num_perm);
-  const size_t rows = static_cast<size_t>(params.rows);
-  const size_t n = signatures.size() / k;
-  const size_t needed = AgreementNeeded(options.min_estimate, num_perm);
-  const HugeBuffer<uint8_t> low =
-      needed > 0 ? LowBytes(signatures, options.threads) : nullptr;
+  const LshParams& params = digest.params();
+  const size_t k = static_cast<size_t>(digest.num_perm());
+  const size_t n = digest.items();
+  const size_t needed =
+      AgreementNeeded(options.min_estimate, digest.num_perm());
+  const uint8_t* low = digest.low_bytes();
+  NEARDUP_CHECK(needed == 0 || low != nullptr);
   std::vector<BandResult> bands(static_cast<size_t>(params.bands));
   // A band's buffers (~40 bytes per item), handed on to the next band that
   // starts on any thread: fresh memory costs a page fault per 4 KB, more
@@ -153,11 +137,9 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
     entries.resize(n);
     shared.clear();
     bucket_ends.clear();
-    const size_t offset = band * rows;
+    const uint64_t* keys = digest.band_keys(band);
     for (size_t item = 0; item < n; ++item) {
-      entries[item] = BandEntry{BandKey(signatures.data() + item * k + offset,
-                                        params.rows, static_cast<int>(band)),
-                                static_cast<uint32_t>(item)};
+      entries[item] = BandEntry{keys[item], static_cast<uint32_t>(item)};
     }
     SortHashed(
         entries, scratch, [](const BandEntry& e) { return e.key; },
@@ -167,9 +149,8 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
     BandResult& result = bands[band];
     const auto emit = [&](uint32_t a, uint32_t b) {  // a < b
       ++result.bucket_pairs;
-      if (needed == 0 ||
-          LowBytesAgreeAtLeast(low.get() + size_t{a} * k,
-                               low.get() + size_t{b} * k, k, needed)) {
+      if (needed == 0 || LowBytesAgreeAtLeast(low + size_t{a} * k,
+                                              low + size_t{b} * k, k, needed)) {
         result.pairs.emplace_back(a, b);
       } else {
         ++result.pruned;
@@ -193,11 +174,11 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
     size_t prefetched = 0;
     size_t bucket_begin = 0;
     for (const uint32_t bucket_end : bucket_ends) {
-      if (low != nullptr) {
+      if (needed > 0) {
         for (const size_t until =
                  std::min<size_t>(shared.size(), bucket_end + kPrefetchAhead);
              prefetched < until; ++prefetched) {
-          const uint8_t* ahead = low.get() + size_t{shared[prefetched]} * k;
+          const uint8_t* ahead = low + size_t{shared[prefetched]} * k;
           for (size_t line = 0; line < k; line += 64) {
             __builtin_prefetch(ahead + line);
           }
@@ -270,8 +251,6 @@ CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
   return result;
 }
 
-}  // namespace
-
 size_t AgreementNeeded(double min_estimate, int num_perm) {
   return static_cast<size_t>(
       std::ceil(min_estimate * static_cast<double>(num_perm)));
@@ -308,6 +287,31 @@ double EstimateFloor(double threshold, int num_perm) {
       std::sqrt(threshold * (1 - threshold) / static_cast<double>(num_perm));
   return std::max(0.0, threshold - 4.5 * standard_error);
 }
+
+SignatureDigest::SignatureDigest(size_t items, int num_perm,
+                                 const LshParams& params, bool keep_low_bytes)
+    : items_(items), num_perm_(static_cast<size_t>(num_perm)), params_(params) {
+  NEARDUP_CHECK(ValidateLshParams(params, num_perm).ok());
+  keys_ = MakeHugeBuffer<uint64_t>(items * static_cast<size_t>(params.bands));
+  if (keep_low_bytes) low_bytes_ = MakeHugeBuffer<uint8_t>(items * num_perm_);
+}
+
+namespace {
+
+template <typename Value>
+CandidateSet FindCandidatesOf(absl::Span<const Value> signatures, int num_perm,
+                              const LshParams& params,
+                              const CandidateOptions& options) {
+  const size_t k = static_cast<size_t>(num_perm);
+  const size_t n = signatures.size() / k;
+  SignatureDigest digest(n, num_perm, params, options.min_estimate > 0);
+  ParallelFor(n, options.threads, [&](size_t item) {
+    digest.Add(item, signatures.data() + item * k);
+  });
+  return FindCandidates(digest, options);
+}
+
+}  // namespace
 
 CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
                             const LshParams& params,

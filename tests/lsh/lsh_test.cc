@@ -159,6 +159,12 @@ void ExpectReferencePairs(int k, bool above_low_byte, uint32_t seed) {
   std::nth_element(counts.begin(), counts.begin() + counts.size() / 2,
                    counts.end());
   const size_t median = counts[counts.size() / 2];
+  // What scans hand to FindCandidates(): each signature digested as it is
+  // made, here last item first.
+  SignatureDigest digest(n, k, params, /*keep_low_bytes=*/true);
+  for (uint32_t item = n; item-- > 0;) {
+    digest.Add(item, signatures.data() + size_t{item} * k);
+  }
   for (const size_t needed : {median - 1, median, median + 1}) {
     std::vector<std::pair<uint32_t, uint32_t>> expected;
     size_t pruned = 0, kept_by_low_bytes = 0;
@@ -189,6 +195,11 @@ void ExpectReferencePairs(int k, bool above_low_byte, uint32_t seed) {
     EXPECT_EQ(c.pairs, expected) << needed;
     EXPECT_EQ(c.bucket_pairs, bucket_pairs.size());
     EXPECT_EQ(c.pruned, pruned);
+    const CandidateSet from_digest = FindCandidates(
+        digest, {.max_bucket = n, .min_estimate = min_estimate, .threads = 2});
+    EXPECT_EQ(from_digest.pairs, expected) << needed;
+    EXPECT_EQ(from_digest.bucket_pairs, bucket_pairs.size());
+    EXPECT_EQ(from_digest.pruned, pruned);
   }
 }
 
