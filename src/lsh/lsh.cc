@@ -7,7 +7,7 @@
 #include <mutex>
 
 #if defined(__SSE2__) && defined(__x86_64__)
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include "absl/status/status.h"
@@ -256,12 +256,18 @@ size_t AgreementNeeded(double min_estimate, int num_perm) {
       std::ceil(min_estimate * static_cast<double>(num_perm)));
 }
 
-// 16 bytes at a time with SSE2 (part of every x86-64 CPU), counted in byte
-// lanes that are summed before they can overflow.
-bool LowBytesAgreeAtLeast(const uint8_t* x, const uint8_t* y, size_t k,
-                          size_t needed) {
-  size_t equal = 0, j = 0;
+namespace {
+
+// The positions where k bytes at x and y are equal, counted in byte lanes
+// that are summed before they can overflow: 16 at a time with SSE2 (part of
+// every x86-64 CPU), or 32 with AVX2 where the CPU has it (GCC function
+// multiversioning picks the version when the program loads). Side by side
+// on chronam1916 Q1's 10^8 bucket pairs: see README, Performance.
 #if defined(__SSE2__) && defined(__x86_64__)
+__attribute__((target("default"))) size_t CountEqualBytes(const uint8_t* x,
+                                                          const uint8_t* y,
+                                                          size_t k) {
+  size_t equal = 0, j = 0;
   constexpr size_t kLanes = 16;
   while (j + kLanes <= k) {
     __m128i lanes = _mm_setzero_si128();
@@ -277,9 +283,47 @@ bool LowBytesAgreeAtLeast(const uint8_t* x, const uint8_t* y, size_t k,
     equal += static_cast<size_t>(_mm_cvtsi128_si64(sums)) +
              static_cast<size_t>(_mm_extract_epi16(sums, 4));
   }
-#endif
   for (; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
-  return equal >= needed;
+  return equal;
+}
+
+__attribute__((target("avx2"))) size_t CountEqualBytes(const uint8_t* x,
+                                                       const uint8_t* y,
+                                                       size_t k) {
+  size_t equal = 0, j = 0;
+  constexpr size_t kLanes = 32;
+  while (j + kLanes <= k) {
+    __m256i lanes = _mm256_setzero_si256();
+    const size_t end = std::min(k - k % kLanes, j + 255 * kLanes);
+    for (; j < end; j += kLanes) {
+      const __m256i a =
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + j));
+      const __m256i b =
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y + j));
+      lanes = _mm256_sub_epi8(lanes, _mm256_cmpeq_epi8(a, b));
+    }
+    const __m256i sums = _mm256_sad_epu8(lanes, _mm256_setzero_si256());
+    const __m128i halves = _mm_add_epi64(_mm256_castsi256_si128(sums),
+                                         _mm256_extracti128_si256(sums, 1));
+    equal += static_cast<size_t>(_mm_cvtsi128_si64(halves)) +
+             static_cast<size_t>(_mm_extract_epi64(halves, 1));
+  }
+  for (; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
+  return equal;
+}
+#else
+size_t CountEqualBytes(const uint8_t* x, const uint8_t* y, size_t k) {
+  size_t equal = 0;
+  for (size_t j = 0; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
+  return equal;
+}
+#endif
+
+}  // namespace
+
+bool LowBytesAgreeAtLeast(const uint8_t* x, const uint8_t* y, size_t k,
+                          size_t needed) {
+  return CountEqualBytes(x, y, k) >= needed;
 }
 
 double EstimateFloor(double threshold, int num_perm) {
