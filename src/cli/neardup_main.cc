@@ -367,9 +367,21 @@ absl::Status RunScan(const std::vector<std::string>& paths,
                            Read(paths, summary, /*keep_json=*/false));
   NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
                            ScanWithProgress(corpus, options));
-  NEARDUP_RETURN_IF_ERROR(
-      WriteOutput(absl::GetFlag(FLAGS_output),
-                  ReportJsonLines(scan, corpus.documents, options.threads)));
+  const std::string output_path = absl::GetFlag(FLAGS_output);
+  std::ofstream file;
+  if (!output_path.empty()) file.open(output_path, std::ios::binary);
+  std::ostream& out = output_path.empty() ? std::cout : file;
+  const auto cannot_write = [&] {
+    return absl::PermissionDeniedError(absl::StrCat(
+        output_path.empty() ? "stdout" : output_path, ": cannot write"));
+  };
+  NEARDUP_RETURN_IF_ERROR(WriteReportJsonLines(
+      scan, corpus.documents, options.threads, [&](absl::string_view text) {
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        return out ? absl::OkStatus() : cannot_write();
+      }));
+  out.flush();
+  if (!out) return cannot_write();
   DescribeScan(scan, options, summary);
   summary.Print();
   return absl::OkStatus();

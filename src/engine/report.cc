@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/parallel.h"
-#include "base/release.h"
 #include "base/status_macros.h"
 #include "io/json_writer.h"
 
@@ -111,39 +110,53 @@ std::string OverlapJsonLine(const Overlap& o, const Document& a,
   return out;
 }
 
-std::string ReportJsonLines(const ScanResult& scan,
-                            absl::Span<const Document> documents, int threads) {
-  // Lines are written in chunks on all threads, then joined in order.
+absl::Status WriteReportJsonLines(
+    const ScanResult& scan, absl::Span<const Document> documents, int threads,
+    absl::FunctionRef<absl::Status(absl::string_view)> write) {
+  // Lines are made in chunks, a batch of chunks at a time on all threads;
+  // each batch is written in order while its strings keep their capacity
+  // for the next.
   constexpr size_t kChunk = 1024;
   const size_t lines = scan.clusters.size() + scan.overlaps.size();
-  std::vector<std::string> chunks((lines + kChunk - 1) / kChunk);
-  ParallelFor(chunks.size(), threads, [&](size_t chunk) {
-    std::string& out = chunks[chunk];
-    const size_t end = std::min(lines, (chunk + 1) * kChunk);
-    for (size_t line = chunk * kChunk; line < end; ++line) {
-      if (line < scan.clusters.size()) {
-        // Documents in memory: reading one cannot fail.
-        AppendClusterLine(
-            out, scan.clusters[line],
-            [&](uint32_t doc, absl::FunctionRef<void(const Document&)> use) {
-              use(documents[doc]);
-              return absl::OkStatus();
-            })
-            .IgnoreError();
-        continue;
+  const size_t chunk_count = (lines + kChunk - 1) / kChunk;
+  std::vector<std::string> batch(4 * ParallelWorkers(chunk_count, threads));
+  for (size_t first = 0; first < chunk_count; first += batch.size()) {
+    const size_t batch_size = std::min(batch.size(), chunk_count - first);
+    ParallelFor(batch_size, threads, [&](size_t i) {
+      std::string& out = batch[i];
+      out.clear();
+      const size_t begin = (first + i) * kChunk;
+      const size_t end = std::min(lines, begin + kChunk);
+      for (size_t line = begin; line < end; ++line) {
+        if (line < scan.clusters.size()) {
+          // Documents in memory: reading one cannot fail.
+          AppendClusterLine(
+              out, scan.clusters[line],
+              [&](uint32_t doc, absl::FunctionRef<void(const Document&)> use) {
+                use(documents[doc]);
+                return absl::OkStatus();
+              })
+              .IgnoreError();
+          continue;
+        }
+        const Overlap& o = scan.overlaps[line - scan.clusters.size()];
+        out.append(OverlapJsonLine(o, documents[o.doc_a], documents[o.doc_b]));
       }
-      const Overlap& o = scan.overlaps[line - scan.clusters.size()];
-      out.append(OverlapJsonLine(o, documents[o.doc_a], documents[o.doc_b]));
+    });
+    for (size_t i = 0; i < batch_size; ++i) {
+      NEARDUP_RETURN_IF_ERROR(write(batch[i]));
     }
-  });
-  size_t bytes = 0;
-  for (const std::string& chunk : chunks) bytes += chunk.size();
-  std::string out;
-  out.reserve(bytes);
-  for (std::string& chunk : chunks) {
-    out.append(chunk);
-    Release(chunk);
   }
+  return absl::OkStatus();
+}
+
+std::string ReportJsonLines(const ScanResult& scan,
+                            absl::Span<const Document> documents, int threads) {
+  std::string out;
+  WriteReportJsonLines(scan, documents, threads, [&](absl::string_view text) {
+    out.append(text.data(), text.size());
+    return absl::OkStatus();
+  }).IgnoreError();  // appending cannot fail
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/hash.h"
 #include "base/status_matchers.h"
@@ -75,6 +76,28 @@ TEST(ScanTest, ReportLinesKeepTheirOrderWhenWrittenInParallelChunks) {
     EXPECT_THAT(lines[before + i], testing::HasSubstr(absl::StrCat(
                                        "\"shared_passages\":", i, ",")));
   }
+
+  // Written a chunk of whole lines at a time, in order; the first error of
+  // writing ends it.
+  std::vector<std::string> pieces;
+  ASSERT_THAT(WriteReportJsonLines(scan, docs, 3,
+                                   [&](absl::string_view text) {
+                                     pieces.emplace_back(text);
+                                     return absl::OkStatus();
+                                   }),
+              IsOk());
+  ASSERT_GE(pieces.size(), 3u);
+  for (const std::string& piece : pieces) EXPECT_EQ(piece.back(), '\n');
+  EXPECT_EQ(absl::StrJoin(pieces, ""), report);
+  size_t writes = 0;
+  EXPECT_EQ(WriteReportJsonLines(scan, docs, 3,
+                                 [&](absl::string_view) {
+                                   return ++writes == 2
+                                              ? absl::DataLossError("disk full")
+                                              : absl::OkStatus();
+                                 }),
+            absl::DataLossError("disk full"));
+  EXPECT_EQ(writes, 2u);
 }
 
 // The same clusters, as sets of (document id, text), whatever the input order.
