@@ -10,6 +10,7 @@
 #ifndef NEARDUP_BASE_HASH_H_
 #define NEARDUP_BASE_HASH_H_
 
+#include <cstddef>
 #include <cstdint>
 
 #include "absl/strings/string_view.h"
@@ -29,6 +30,17 @@ namespace neardup {
 // XXH3 64-bit hash of `bytes` with `seed`. Deterministic on every platform.
 inline uint64_t Hash64(absl::string_view bytes, uint64_t seed = 0) {
   return XXH3_64bits_withSeed(bytes.data(), bytes.size(), seed);
+}
+
+// Hash64Of4To8()
+//
+// Hash64(absl::string_view(data, size)) for 4 <= size <= 8: XXH3's own code
+// for those lengths, without its dispatch on the length. In a loop over the
+// n-grams of one length (char 4-grams of ASCII text: 10^8 a season of front
+// pages), the hashes of successive n-grams then overlap in the pipeline.
+inline uint64_t Hash64Of4To8(const char* data, size_t size) {
+  return XXH3_len_4to8_64b(reinterpret_cast<const xxh_u8*>(data), size,
+                           XXH3_kSecret, 0);
 }
 
 // Mix64()

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -34,43 +35,72 @@ class ScratchBuffer {
   std::unique_ptr<T[]> heap_;
 };
 
+bool IsAscii(absl::string_view text) {
+  unsigned char any = 0;
+  for (const char c : text) any |= static_cast<unsigned char>(c);
+  return any < 0x80;
+}
+
 // The sorted, duplicate-free hashes of the n-grams of `text`, whose units
 // are words (by_word) or code points.
 std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
   std::vector<uint64_t> hashes;
   if (text.empty()) return hashes;
-  // The start offset of every unit. Without a branch per byte: each byte
-  // writes the next slot and moves past it only when a unit starts there
-  // (a branch mispredicted at every word boundary took half of Shingle()).
-  ScratchBuffer<uint32_t, 2048> start_buffer(text.size());
-  uint32_t* const starts = start_buffer.data();
-  size_t units = 0;
-  if (by_word) {
-    starts[units++] = 0;
-    for (size_t i = 0; i + 1 < text.size(); ++i) {
-      starts[units] = static_cast<uint32_t>(i + 1);
-      units += text[i] == ' ' ? 1 : 0;
+  const size_t size = static_cast<size_t>(n);
+  // Where `count` n-gram hashes are written before they are sorted.
+  std::optional<ScratchBuffer<uint64_t, 1024>> unsorted_buffer;
+  uint64_t* unsorted = nullptr;
+  size_t count = 0;
+  if (!by_word && IsAscii(text)) {
+    // A code point per byte (most news): the n-grams are the n-byte
+    // substrings, with no unit starts to find.
+    if (text.size() <= size) {
+      hashes.push_back(Hash64(text));
+      return hashes;
+    }
+    count = text.size() - size + 1;
+    unsorted = unsorted_buffer.emplace(count).data();
+    if (size >= 4 && size <= 8) {
+      for (size_t k = 0; k < count; ++k) {
+        unsorted[k] = Hash64Of4To8(text.data() + k, size);
+      }
+    } else {
+      for (size_t k = 0; k < count; ++k) {
+        unsorted[k] = Hash64(text.substr(k, size));
+      }
     }
   } else {
-    for (size_t i = 0; i < text.size(); ++i) {
-      starts[units] = static_cast<uint32_t>(i);
-      units += IsContinuationByte(text[i]) ? 0 : 1;
+    // The start offset of every unit. Without a branch per byte: each byte
+    // writes the next slot and moves past it only when a unit starts there
+    // (a branch mispredicted at every word boundary took half of Shingle()).
+    ScratchBuffer<uint32_t, 2048> start_buffer(text.size());
+    uint32_t* const starts = start_buffer.data();
+    size_t units = 0;
+    if (by_word) {
+      starts[units++] = 0;
+      for (size_t i = 0; i + 1 < text.size(); ++i) {
+        starts[units] = static_cast<uint32_t>(i + 1);
+        units += text[i] == ' ' ? 1 : 0;
+      }
+    } else {
+      for (size_t i = 0; i < text.size(); ++i) {
+        starts[units] = static_cast<uint32_t>(i);
+        units += IsContinuationByte(text[i]) ? 0 : 1;
+      }
     }
-  }
-  const size_t size = static_cast<size_t>(n);
-  if (units <= size) {
-    hashes.push_back(Hash64(text));
-    return hashes;
-  }
-  const size_t count = units - size + 1;
-  ScratchBuffer<uint64_t, 1024> unsorted_buffer(count);
-  uint64_t* const unsorted = unsorted_buffer.data();
-  for (size_t k = 0; k < count; ++k) {
-    const size_t begin = starts[k];
-    // A word n-gram ends before the space that precedes the next word.
-    const size_t end =
-        k + size < units ? starts[k + size] - (by_word ? 1 : 0) : text.size();
-    unsorted[k] = Hash64(text.substr(begin, end - begin));
+    if (units <= size) {
+      hashes.push_back(Hash64(text));
+      return hashes;
+    }
+    count = units - size + 1;
+    unsorted = unsorted_buffer.emplace(count).data();
+    for (size_t k = 0; k < count; ++k) {
+      const size_t begin = starts[k];
+      // A word n-gram ends before the space that precedes the next word.
+      const size_t end =
+          k + size < units ? starts[k + size] - (by_word ? 1 : 0) : text.size();
+      unsorted[k] = Hash64(text.substr(begin, end - begin));
+    }
   }
   hashes.resize(count);
   SortHashedInto(

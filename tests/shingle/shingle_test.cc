@@ -84,6 +84,29 @@ std::vector<uint64_t> ReferenceShingles(absl::string_view text, bool by_word,
   return hashes;
 }
 
+TEST(ShingleTest, MatchesAPlainReferenceOnAsciiText) {
+  // ASCII text takes a path of its own for code point n-grams (a byte per
+  // code point; 4- to 8-byte n-grams hashed without XXH3's dispatch on
+  // length): every n around those, on both sides of the 1,024 n-grams kept
+  // on the stack, and texts no longer than n.
+  std::mt19937 random(9);
+  const std::vector<std::string> words = {"the",  "wire", "copy", "a",
+                                          "news", "of",   "1916", "Co."};
+  for (const size_t target : {1, 3, 8, 9, 200, 1030, 5000}) {
+    std::string text;
+    while (text.size() < target) {
+      if (!text.empty()) text += ' ';
+      text += words[random() % words.size()];
+    }
+    for (const int n : {1, 3, 4, 5, 8, 9}) {
+      EXPECT_EQ(
+          Shingle(text, ShingleSpec{ShingleKind::kChar, n}),
+          ReferenceShingles(text, /*by_word=*/false, static_cast<size_t>(n)))
+          << text.size() << " bytes, char:" << n;
+    }
+  }
+}
+
 TEST(ShingleTest, MatchesAPlainReferenceAtEveryTextSize) {
   // Scratch lives on the stack up to 2,048 bytes of text and 1,024 n-grams,
   // on the heap past that; sizes on both sides of each limit, with words
