@@ -100,6 +100,107 @@ struct BandEntry {
   uint32_t item;
 };
 
+// The positions where k bytes at x and y are equal, counted in byte lanes
+// that are summed before they can overflow: 16 at a time with SSE2 (part of
+// every x86-64 CPU), or 32 with AVX2 where the CPU has it. The functions
+// below are compiled for both, and GCC function multiversioning picks one
+// when the program loads.
+#if defined(__SSE2__) && defined(__x86_64__)
+[[gnu::always_inline]] inline size_t CountEqualSse2(const uint8_t* x,
+                                                    const uint8_t* y,
+                                                    size_t k) {
+  size_t equal = 0, j = 0;
+  constexpr size_t kLanes = 16;
+  while (j + kLanes <= k) {
+    __m128i lanes = _mm_setzero_si128();
+    const size_t end = std::min(k - k % kLanes, j + 255 * kLanes);
+    for (; j < end; j += kLanes) {
+      const __m128i a =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + j));
+      const __m128i b =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(y + j));
+      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(a, b));  // equal lanes are -1
+    }
+    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+    equal += static_cast<size_t>(_mm_cvtsi128_si64(sums)) +
+             static_cast<size_t>(_mm_extract_epi16(sums, 4));
+  }
+  for (; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
+  return equal;
+}
+
+[[gnu::always_inline]] __attribute__((target("avx2"))) inline size_t
+CountEqualAvx2(const uint8_t* x, const uint8_t* y, size_t k) {
+  size_t equal = 0, j = 0;
+  constexpr size_t kLanes = 32;
+  while (j + kLanes <= k) {
+    __m256i lanes = _mm256_setzero_si256();
+    const size_t end = std::min(k - k % kLanes, j + 255 * kLanes);
+    for (; j < end; j += kLanes) {
+      const __m256i a =
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + j));
+      const __m256i b =
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y + j));
+      lanes = _mm256_sub_epi8(lanes, _mm256_cmpeq_epi8(a, b));
+    }
+    const __m256i sums = _mm256_sad_epu8(lanes, _mm256_setzero_si256());
+    const __m128i halves = _mm_add_epi64(_mm256_castsi256_si128(sums),
+                                         _mm256_extracti128_si256(sums, 1));
+    equal += static_cast<size_t>(_mm_cvtsi128_si64(halves)) +
+             static_cast<size_t>(_mm_extract_epi64(halves, 1));
+  }
+  for (; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
+  return equal;
+}
+
+__attribute__((target("default"))) size_t CountEqualBytes(const uint8_t* x,
+                                                          const uint8_t* y,
+                                                          size_t k) {
+  return CountEqualSse2(x, y, k);
+}
+__attribute__((target("avx2"))) size_t CountEqualBytes(const uint8_t* x,
+                                                       const uint8_t* y,
+                                                       size_t k) {
+  return CountEqualAvx2(x, y, k);
+}
+
+// counts[j] = CountEqualBytes(x, rows + others[j] * k, k) for j < count: a
+// bucket's item against the items after it, in one call instead of one per
+// pair (10^8 pairs on chronam1916 Q1; README, Performance).
+__attribute__((target("default"))) void CountEqualBytesWith(
+    const uint8_t* x, const uint8_t* rows, const uint32_t* others, size_t count,
+    size_t k, uint32_t* counts) {
+  for (size_t j = 0; j < count; ++j) {
+    counts[j] = static_cast<uint32_t>(
+        CountEqualSse2(x, rows + size_t{others[j]} * k, k));
+  }
+}
+__attribute__((target("avx2"))) void CountEqualBytesWith(const uint8_t* x,
+                                                         const uint8_t* rows,
+                                                         const uint32_t* others,
+                                                         size_t count, size_t k,
+                                                         uint32_t* counts) {
+  for (size_t j = 0; j < count; ++j) {
+    counts[j] = static_cast<uint32_t>(
+        CountEqualAvx2(x, rows + size_t{others[j]} * k, k));
+  }
+}
+#else
+size_t CountEqualBytes(const uint8_t* x, const uint8_t* y, size_t k) {
+  size_t equal = 0;
+  for (size_t j = 0; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
+  return equal;
+}
+void CountEqualBytesWith(const uint8_t* x, const uint8_t* rows,
+                         const uint32_t* others, size_t count, size_t k,
+                         uint32_t* counts) {
+  for (size_t j = 0; j < count; ++j) {
+    counts[j] = static_cast<uint32_t>(
+        CountEqualBytes(x, rows + size_t{others[j]} * k, k));
+  }
+}
+#endif
+
 }  // namespace
 
 CandidateSet FindCandidates(const SignatureDigest& digest,
@@ -118,7 +219,7 @@ CandidateSet FindCandidates(const SignatureDigest& digest,
   // than sorting it (a season of OCR'd sentences: 31 bands of 10^6 items).
   struct BandBuffers {
     std::vector<BandEntry> entries, scratch;
-    std::vector<uint32_t> shared, bucket_ends;
+    std::vector<uint32_t> shared, bucket_ends, agreements;
   };
   std::mutex pool_mutex;
   std::vector<std::unique_ptr<BandBuffers>> pool;
@@ -133,7 +234,7 @@ CandidateSet FindCandidates(const SignatureDigest& digest,
       }
     }
     if (buffers == nullptr) buffers = std::make_unique<BandBuffers>();
-    auto& [entries, scratch, shared, bucket_ends] = *buffers;
+    auto& [entries, scratch, shared, bucket_ends, agreements] = *buffers;
     entries.resize(n);
     shared.clear();
     bucket_ends.clear();
@@ -184,12 +285,32 @@ CandidateSet FindCandidates(const SignatureDigest& digest,
           }
         }
       }
-      if (ForEachBucketPair(absl::MakeConstSpan(shared.data() + bucket_begin,
-                                                bucket_end - bucket_begin),
-                            options.max_bucket, emit)) {
+      const auto members = absl::MakeConstSpan(shared.data() + bucket_begin,
+                                               bucket_end - bucket_begin);
+      bucket_begin = bucket_end;
+      if (needed > 0 && members.size() <= options.max_bucket) {
+        // Every pair, as ForEachBucketPair() makes them, each member
+        // compared with all those after it in one call.
+        agreements.resize(members.size());
+        for (size_t i = 0; i + 1 < members.size(); ++i) {
+          const size_t after = members.size() - i - 1;
+          CountEqualBytesWith(low + size_t{members[i]} * k, low,
+                              members.data() + i + 1, after, k,
+                              agreements.data());
+          result.bucket_pairs += after;
+          for (size_t j = 0; j < after; ++j) {
+            if (agreements[j] >= needed) {
+              result.pairs.emplace_back(members[i], members[i + 1 + j]);
+            } else {
+              ++result.pruned;
+            }
+          }
+        }
+        continue;
+      }
+      if (ForEachBucketPair(members, options.max_bucket, emit)) {
         ++result.oversized_buckets;
       }
-      bucket_begin = bucket_end;
     }
     const std::lock_guard<std::mutex> lock(pool_mutex);
     pool.push_back(std::move(buffers));
@@ -255,71 +376,6 @@ size_t AgreementNeeded(double min_estimate, int num_perm) {
   return static_cast<size_t>(
       std::ceil(min_estimate * static_cast<double>(num_perm)));
 }
-
-namespace {
-
-// The positions where k bytes at x and y are equal, counted in byte lanes
-// that are summed before they can overflow: 16 at a time with SSE2 (part of
-// every x86-64 CPU), or 32 with AVX2 where the CPU has it (GCC function
-// multiversioning picks the version when the program loads). Side by side
-// on chronam1916 Q1's 10^8 bucket pairs: see README, Performance.
-#if defined(__SSE2__) && defined(__x86_64__)
-__attribute__((target("default"))) size_t CountEqualBytes(const uint8_t* x,
-                                                          const uint8_t* y,
-                                                          size_t k) {
-  size_t equal = 0, j = 0;
-  constexpr size_t kLanes = 16;
-  while (j + kLanes <= k) {
-    __m128i lanes = _mm_setzero_si128();
-    const size_t end = std::min(k - k % kLanes, j + 255 * kLanes);
-    for (; j < end; j += kLanes) {
-      const __m128i a =
-          _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + j));
-      const __m128i b =
-          _mm_loadu_si128(reinterpret_cast<const __m128i*>(y + j));
-      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(a, b));  // equal lanes are -1
-    }
-    const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
-    equal += static_cast<size_t>(_mm_cvtsi128_si64(sums)) +
-             static_cast<size_t>(_mm_extract_epi16(sums, 4));
-  }
-  for (; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
-  return equal;
-}
-
-__attribute__((target("avx2"))) size_t CountEqualBytes(const uint8_t* x,
-                                                       const uint8_t* y,
-                                                       size_t k) {
-  size_t equal = 0, j = 0;
-  constexpr size_t kLanes = 32;
-  while (j + kLanes <= k) {
-    __m256i lanes = _mm256_setzero_si256();
-    const size_t end = std::min(k - k % kLanes, j + 255 * kLanes);
-    for (; j < end; j += kLanes) {
-      const __m256i a =
-          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + j));
-      const __m256i b =
-          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y + j));
-      lanes = _mm256_sub_epi8(lanes, _mm256_cmpeq_epi8(a, b));
-    }
-    const __m256i sums = _mm256_sad_epu8(lanes, _mm256_setzero_si256());
-    const __m128i halves = _mm_add_epi64(_mm256_castsi256_si128(sums),
-                                         _mm256_extracti128_si256(sums, 1));
-    equal += static_cast<size_t>(_mm_cvtsi128_si64(halves)) +
-             static_cast<size_t>(_mm_extract_epi64(halves, 1));
-  }
-  for (; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
-  return equal;
-}
-#else
-size_t CountEqualBytes(const uint8_t* x, const uint8_t* y, size_t k) {
-  size_t equal = 0;
-  for (size_t j = 0; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
-  return equal;
-}
-#endif
-
-}  // namespace
 
 bool LowBytesAgreeAtLeast(const uint8_t* x, const uint8_t* y, size_t k,
                           size_t needed) {
