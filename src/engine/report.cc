@@ -113,39 +113,50 @@ std::string OverlapJsonLine(const Overlap& o, const Document& a,
 absl::Status WriteReportJsonLines(
     const ScanResult& scan, absl::Span<const Document> documents, int threads,
     absl::FunctionRef<absl::Status(absl::string_view)> write) {
-  // Lines are made in chunks, a batch of chunks at a time on all threads;
-  // each batch is written in order while its strings keep their capacity
-  // for the next.
   constexpr size_t kChunk = 1024;
   const size_t lines = scan.clusters.size() + scan.overlaps.size();
-  const size_t chunk_count = (lines + kChunk - 1) / kChunk;
-  std::vector<std::string> batch(4 * ParallelWorkers(chunk_count, threads));
-  for (size_t first = 0; first < chunk_count; first += batch.size()) {
-    const size_t batch_size = std::min(batch.size(), chunk_count - first);
-    ParallelFor(batch_size, threads, [&](size_t i) {
-      std::string& out = batch[i];
-      out.clear();
-      const size_t begin = (first + i) * kChunk;
-      const size_t end = std::min(lines, begin + kChunk);
-      for (size_t line = begin; line < end; ++line) {
-        if (line < scan.clusters.size()) {
-          // Documents in memory: reading one cannot fail.
-          AppendClusterLine(
-              out, scan.clusters[line],
-              [&](uint32_t doc, absl::FunctionRef<void(const Document&)> use) {
-                use(documents[doc]);
-                return absl::OkStatus();
-              })
-              .IgnoreError();
-          continue;
-        }
-        const Overlap& o = scan.overlaps[line - scan.clusters.size()];
-        out.append(OverlapJsonLine(o, documents[o.doc_a], documents[o.doc_b]));
+  const size_t chunks = (lines + kChunk - 1) / kChunk;
+  const auto make_chunk = [&](size_t chunk, std::string& out) {
+    out.clear();
+    const size_t end = std::min(lines, (chunk + 1) * kChunk);
+    for (size_t line = chunk * kChunk; line < end; ++line) {
+      if (line < scan.clusters.size()) {
+        // Documents in memory: reading one cannot fail.
+        AppendClusterLine(
+            out, scan.clusters[line],
+            [&](uint32_t doc, absl::FunctionRef<void(const Document&)> use) {
+              use(documents[doc]);
+              return absl::OkStatus();
+            })
+            .IgnoreError();
+        continue;
+      }
+      const Overlap& o = scan.overlaps[line - scan.clusters.size()];
+      out.append(OverlapJsonLine(o, documents[o.doc_a], documents[o.doc_b]));
+    }
+  };
+  // Chunks are made a batch at a time on all threads, and while one batch
+  // is made, one of the workers writes the batch before it. The strings
+  // keep their capacity from batch to batch.
+  const size_t batch_size = 4 * ParallelWorkers(chunks, threads);
+  std::vector<std::string> making(batch_size), writing(batch_size);
+  size_t to_write = 0;
+  absl::Status status;
+  for (size_t first = 0; first < chunks || to_write > 0; first += batch_size) {
+    const size_t to_make =
+        first < chunks ? std::min(batch_size, chunks - first) : 0;
+    ParallelFor(1 + to_make, threads, [&](size_t task) {
+      if (task > 0) {
+        make_chunk(first + task - 1, making[task - 1]);
+        return;
+      }
+      for (size_t i = 0; i < to_write && status.ok(); ++i) {
+        status = write(writing[i]);
       }
     });
-    for (size_t i = 0; i < batch_size; ++i) {
-      NEARDUP_RETURN_IF_ERROR(write(batch[i]));
-    }
+    NEARDUP_RETURN_IF_ERROR(status);
+    making.swap(writing);
+    to_write = to_make;
   }
   return absl::OkStatus();
 }

@@ -58,8 +58,9 @@ std::string ReportJsonLines(const ScanResult& scan,
 
 // The same lines handed to `write` in order, a chunk of lines at a time as
 // they are made, so that a report of any size takes a few chunks of memory
-// (chronam1916 Q1's is 128 MB). Stops at the first error `write` returns
-// and returns it.
+// (chronam1916 Q1's is 128 MB). `write` runs on one thread at a time, not
+// always the caller's, while the next chunks are made. Stops at the first
+// error `write` returns and returns it.
 absl::Status WriteReportJsonLines(
     const ScanResult& scan, absl::Span<const Document> documents, int threads,
     absl::FunctionRef<absl::Status(absl::string_view)> write);
