@@ -102,11 +102,14 @@ std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
       unsorted[k] = Hash64(text.substr(begin, end - begin));
     }
   }
-  hashes.resize(count);
+  // Sorted in scratch and copied out once unique: a vector resized to be
+  // sorted into is zeroed first (2% of a scan's time).
+  ScratchBuffer<uint64_t, 1024> sorted_buffer(count);
+  uint64_t* const sorted = sorted_buffer.data();
   SortHashedInto(
-      unsorted, count, hashes.data(), [](uint64_t h) { return h; },
+      unsorted, count, sorted, [](uint64_t h) { return h; },
       std::less<uint64_t>());
-  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  hashes.assign(sorted, std::unique(sorted, sorted + count));
   return hashes;
 }
 
