@@ -1,7 +1,10 @@
 #include "cluster/cluster.h"
 
 #include <algorithm>
+#include <limits>
+#include <numeric>
 
+#include "base/disjoint_sets.h"
 #include "base/parallel.h"
 #include "base/release.h"
 #include "shingle/shingle.h"
@@ -42,11 +45,89 @@ std::vector<SimilarPair> VerifyCandidates(
 
 std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
     absl::Span<const ShingleSet> sets, absl::Span<const SimilarPair> edges,
-    double threshold) {
-  return ClusterWithoutChaining(
-      sets.size(), edges, threshold, [&](uint32_t x, uint32_t y) {
-        return JaccardIfAtLeast(sets[x], sets[y], threshold);
-      });
+    double threshold, int threads) {
+  const size_t n = sets.size();
+  DisjointSets joined(n);
+  for (const SimilarPair& e : edges) joined.Join(e.a, e.b);
+  // Components with an edge, numbered in the order of their smallest item
+  // (the root); their items listed ascending and their edges in the given
+  // order, with the items renumbered from 0 within each component. Local
+  // numbers keep the global order, so each component's degrees, summed
+  // similarities and ties come out as they would over all items.
+  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  std::vector<uint32_t> component(n, kNone);  // of each item with an edge
+  for (const SimilarPair& e : edges) component[joined.Find(e.a)] = 0;
+  uint32_t components = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (component[i] != kNone) component[i] = components++;  // roots first
+  }
+  for (const SimilarPair& e : edges) {
+    component[e.a] = component[joined.Find(e.a)];
+    component[e.b] = component[joined.Find(e.b)];
+  }
+  std::vector<uint32_t> item_begin(components + 1, 0);
+  std::vector<uint32_t> edge_begin(components + 1, 0);
+  for (size_t i = 0; i < n; ++i) {
+    if (component[i] != kNone) ++item_begin[component[i] + 1];
+  }
+  for (const SimilarPair& e : edges) ++edge_begin[component[e.a] + 1];
+  for (uint32_t c = 0; c < components; ++c) {
+    item_begin[c + 1] += item_begin[c];
+    edge_begin[c + 1] += edge_begin[c];
+  }
+  std::vector<uint32_t> items(item_begin[components]);
+  std::vector<uint32_t> local(n);
+  {
+    std::vector<uint32_t> next(item_begin.begin(), item_begin.end() - 1);
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t c = component[i];
+      if (c == kNone) continue;
+      local[i] = next[c] - item_begin[c];
+      items[next[c]++] = static_cast<uint32_t>(i);
+    }
+  }
+  std::vector<SimilarPair> local_edges(edges.size());
+  {
+    std::vector<uint32_t> next(edge_begin.begin(), edge_begin.end() - 1);
+    for (const SimilarPair& e : edges) {
+      local_edges[next[component[e.a]]++] =
+          SimilarPair{local[e.a], local[e.b], e.similarity};
+    }
+  }
+  // The largest components first, so that no thread is left with one at
+  // the end.
+  std::vector<uint32_t> by_size(components);
+  std::iota(by_size.begin(), by_size.end(), 0);
+  std::stable_sort(by_size.begin(), by_size.end(), [&](uint32_t x, uint32_t y) {
+    return edge_begin[x + 1] - edge_begin[x] >
+           edge_begin[y + 1] - edge_begin[y];
+  });
+  std::vector<std::vector<std::vector<uint32_t>>> found(components);
+  ParallelFor(components, threads, [&](size_t task) {
+    const uint32_t c = by_size[task];
+    const uint32_t* global = items.data() + item_begin[c];
+    found[c] = ClusterWithoutChaining(
+        item_begin[c + 1] - item_begin[c],
+        absl::MakeConstSpan(local_edges.data() + edge_begin[c],
+                            edge_begin[c + 1] - edge_begin[c]),
+        threshold, [&](uint32_t x, uint32_t y) {
+          return JaccardIfAtLeast(sets[global[x]], sets[global[y]], threshold);
+        });
+    for (std::vector<uint32_t>& members : found[c]) {
+      for (uint32_t& m : members) m = global[m];
+    }
+  });
+  std::vector<std::vector<uint32_t>> clusters;
+  for (std::vector<std::vector<uint32_t>>& in_component : found) {
+    for (std::vector<uint32_t>& members : in_component) {
+      clusters.push_back(std::move(members));
+    }
+  }
+  std::sort(clusters.begin(), clusters.end(),
+            [](const std::vector<uint32_t>& x, const std::vector<uint32_t>& y) {
+              return x.front() < y.front();
+            });
+  return clusters;
 }
 
 namespace {

@@ -63,10 +63,13 @@ std::vector<SimilarPair> VerifyCandidates(
 // Clusters of two or more items in which every pair has exact Jaccard >=
 // `threshold`, built from the verified `edges` as described above. Each
 // cluster's members are ascending; clusters are ordered by first member.
-// Items in no cluster are omitted.
+// Items in no cluster are omitted. A cluster lies within one connected
+// component of the edges, and the method visits a component's items in the
+// same order with or without the others, so components are clustered apart
+// on `threads` threads; the result does not depend on it.
 std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
     absl::Span<const ShingleSet> sets, absl::Span<const SimilarPair> edges,
-    double threshold);
+    double threshold, int threads = 1);
 
 // The same clusters for `n` items whose sets the caller reads on demand
 // (engine/spilled_candidates.h, for a group of texts larger than memory):

@@ -149,8 +149,8 @@ LevelClusters ClusterLevel(const std::vector<Item>& items,
   stats.verified = verified.size();
 
   std::vector<bool> clustered(groups.size(), false);
-  for (const std::vector<uint32_t>& group_ids :
-       ClusterWithoutChaining(sets, verified, level.threshold)) {
+  for (const std::vector<uint32_t>& group_ids : ClusterWithoutChaining(
+           sets, verified, level.threshold, options.threads)) {
     std::vector<uint32_t> members;
     for (const uint32_t g : group_ids) {
       clustered[g] = true;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "base/disjoint_sets.h"
 #include "base/hash.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -150,6 +151,24 @@ TEST(ClusterTest, NeighbourListsClusterAsEdgesDo) {
   EXPECT_EQ(ClusterWithoutChaining(kItems, neighbours, kThreshold, similarity),
             expected);
   EXPECT_GE(reads, size_t{kItems});
+
+  // Over the sets themselves, each connected component apart (there are
+  // five here), on one thread or several: the clusters of the whole graph.
+  DisjointSets components(kItems);
+  for (const SimilarPair& e : edges) components.Join(e.a, e.b);
+  size_t roots_with_edges = 0;
+  for (uint32_t i = 0; i < kItems; ++i) {
+    const bool has_edge =
+        std::any_of(edges.begin(), edges.end(),
+                    [&](const SimilarPair& e) { return e.a == i || e.b == i; });
+    if (has_edge && components.Find(i) == i) ++roots_with_edges;
+  }
+  ASSERT_GE(roots_with_edges, 3u);
+  for (const int threads : {1, 3}) {
+    EXPECT_EQ(ClusterWithoutChaining(Views(sets), edges, kThreshold, threads),
+              expected)
+        << threads;
+  }
 }
 
 }  // namespace
