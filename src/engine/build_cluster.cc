@@ -5,6 +5,9 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "base/hash.h"
+#include "base/parallel.h"
+#include "base/release.h"
 
 namespace neardup {
 
@@ -108,9 +111,10 @@ bool OverlapBefore(const Overlap& x, const Overlap& y) {
   return std::pair(x.doc_a, x.doc_b) < std::pair(y.doc_a, y.doc_b);
 }
 
-std::vector<Overlap> FindOverlaps(
-    const std::vector<Cluster>& clusters, absl::Span<const uint32_t> eligible,
-    absl::FunctionRef<std::string(uint32_t)> date) {
+std::vector<Overlap> FindOverlaps(const std::vector<Cluster>& clusters,
+                                  absl::Span<const uint32_t> eligible,
+                                  absl::FunctionRef<std::string(uint32_t)> date,
+                                  int threads) {
   std::vector<uint32_t> document_cluster(eligible.size(), 0);
   for (const Cluster& c : clusters) {
     if (c.level != Level::kDocument) continue;
@@ -120,29 +124,39 @@ std::vector<Overlap> FindOverlaps(
     size_t clusters = 0;
     std::vector<uint32_t> starts_a, starts_b;  // passages, by start offset
   };
-  absl::flat_hash_map<std::pair<uint32_t, uint32_t>, Shared> shared;
-  for (const Cluster& c : clusters) {
-    ForEachSharedPair(c, document_cluster,
-                      [&](uint32_t a, uint32_t b, absl::Span<const Member> in_a,
-                          absl::Span<const Member> in_b) {
-                        Shared& s = shared[{a, b}];
-                        ++s.clusters;
-                        for (const Member& m : in_a)
-                          s.starts_a.push_back(m.start);
-                        for (const Member& m : in_b)
-                          s.starts_b.push_back(m.start);
-                      });
-  }
   auto distinct = [](std::vector<uint32_t>& v) {
     std::sort(v.begin(), v.end());
     return static_cast<size_t>(std::unique(v.begin(), v.end()) - v.begin());
   };
+  // Pairs of documents fall into one shard per worker by a hash of the
+  // pair; each worker reads every cluster and keeps its own shard's pairs.
+  const size_t shards = ParallelWorkers(clusters.size(), threads);
+  std::vector<std::vector<Overlap>> found(shards);
+  ParallelFor(shards, threads, [&](size_t shard) {
+    absl::flat_hash_map<std::pair<uint32_t, uint32_t>, Shared> shared;
+    for (const Cluster& c : clusters) {
+      ForEachSharedPair(
+          c, document_cluster,
+          [&](uint32_t a, uint32_t b, absl::Span<const Member> in_a,
+              absl::Span<const Member> in_b) {
+            if (Mix64(uint64_t{a} << 32 | b) % shards != shard) return;
+            Shared& s = shared[{a, b}];
+            ++s.clusters;
+            for (const Member& m : in_a) s.starts_a.push_back(m.start);
+            for (const Member& m : in_b) s.starts_b.push_back(m.start);
+          });
+    }
+    found[shard].reserve(shared.size());
+    for (auto& [docs, s] : shared) {
+      found[shard].push_back(MakeOverlap(docs.first, docs.second, s.clusters,
+                                         distinct(s.starts_a),
+                                         distinct(s.starts_b), eligible, date));
+    }
+  });
   std::vector<Overlap> overlaps;
-  overlaps.reserve(shared.size());
-  for (auto& [docs, s] : shared) {
-    overlaps.push_back(MakeOverlap(docs.first, docs.second, s.clusters,
-                                   distinct(s.starts_a), distinct(s.starts_b),
-                                   eligible, date));
+  for (std::vector<Overlap>& in_shard : found) {
+    overlaps.insert(overlaps.end(), in_shard.begin(), in_shard.end());
+    Release(in_shard);
   }
   std::sort(overlaps.begin(), overlaps.end(), OverlapBefore);
   return overlaps;

@@ -83,10 +83,12 @@ Cluster BoilerplateCluster(std::vector<Member> members, size_t distinct_docs);
 // without being in one document cluster, most shared first. `clusters`
 // carry their ids; `eligible[d]` counts document d's passages with
 // shingles (its size is the number of documents); `date(d)` is document d's
-// date, empty if unknown.
-std::vector<Overlap> FindOverlaps(
-    const std::vector<Cluster>& clusters, absl::Span<const uint32_t> eligible,
-    absl::FunctionRef<std::string(uint32_t)> date);
+// date, empty if unknown. Runs on `threads` threads (`date` is called from
+// any of them); the result does not depend on it.
+std::vector<Overlap> FindOverlaps(const std::vector<Cluster>& clusters,
+                                  absl::Span<const uint32_t> eligible,
+                                  absl::FunctionRef<std::string(uint32_t)> date,
+                                  int threads = 1);
 
 // The pieces of FindOverlaps() that the streaming scan's overlaps
 // (engine/cluster_spill.h) share with it:

@@ -324,7 +324,8 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
     std::vector<uint32_t> eligible(documents.size(), 0);
     for (const Item& p : passage_items) eligible[p.doc] += p.eligible ? 1 : 0;
     result.overlaps = FindOverlaps(
-        clusters, eligible, [&](uint32_t doc) { return documents[doc].date; });
+        clusters, eligible, [&](uint32_t doc) { return documents[doc].date; },
+        options.threads);
     stats.overlaps = result.overlaps.size();
   }
   return result;

@@ -155,6 +155,20 @@ TEST(OverlapSpillTest, FindsWhatFindOverlapsFindsInTheSameOrder) {
   };
   const std::vector<Overlap> expected = FindOverlaps(clusters, eligible, date);
   ASSERT_GT(expected.size(), 1000u);
+  // In memory on several threads (pairs sharded among them): the same.
+  for (const int threads : {2, 3}) {
+    const std::vector<Overlap> sharded =
+        FindOverlaps(clusters, eligible, date, threads);
+    ASSERT_EQ(sharded.size(), expected.size()) << threads;
+    for (size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_EQ(sharded[i].doc_a, expected[i].doc_a);
+      EXPECT_EQ(sharded[i].doc_b, expected[i].doc_b);
+      EXPECT_EQ(sharded[i].shared_passages, expected[i].shared_passages);
+      EXPECT_EQ(sharded[i].fraction_a, expected[i].fraction_a);
+      EXPECT_EQ(sharded[i].fraction_b, expected[i].fraction_b);
+      EXPECT_EQ(sharded[i].earlier, expected[i].earlier);
+    }
+  }
   // Pairs sharing several clusters; pairs inside a document cluster left
   // out although passage clusters join them.
   ASSERT_GT(expected.front().shared_passages, 1u);
