@@ -180,6 +180,29 @@ __attribute__((target("avx2"))) void CountEqualBytesWith(const uint8_t* x,
                                                          const uint32_t* others,
                                                          size_t count, size_t k,
                                                          uint32_t* counts) {
+  if (k == 128) {  // the default num_perm: x held in four registers
+    const auto* xv = reinterpret_cast<const __m256i*>(x);
+    const __m256i x0 = _mm256_loadu_si256(xv), x1 = _mm256_loadu_si256(xv + 1),
+                  x2 = _mm256_loadu_si256(xv + 2),
+                  x3 = _mm256_loadu_si256(xv + 3);
+    for (size_t j = 0; j < count; ++j) {
+      const auto* y =
+          reinterpret_cast<const __m256i*>(rows + size_t{others[j]} * 128);
+      // Each equal byte is -1 in its comparison: four lanes sum to -4..0.
+      const __m256i sum = _mm256_add_epi8(
+          _mm256_add_epi8(_mm256_cmpeq_epi8(x0, _mm256_loadu_si256(y)),
+                          _mm256_cmpeq_epi8(x1, _mm256_loadu_si256(y + 1))),
+          _mm256_add_epi8(_mm256_cmpeq_epi8(x2, _mm256_loadu_si256(y + 2)),
+                          _mm256_cmpeq_epi8(x3, _mm256_loadu_si256(y + 3))));
+      const __m256i sums = _mm256_sad_epu8(
+          _mm256_sub_epi8(_mm256_setzero_si256(), sum), _mm256_setzero_si256());
+      const __m128i halves = _mm_add_epi64(_mm256_castsi256_si128(sums),
+                                           _mm256_extracti128_si256(sums, 1));
+      counts[j] = static_cast<uint32_t>(_mm_cvtsi128_si64(halves) +
+                                        _mm_extract_epi64(halves, 1));
+    }
+    return;
+  }
   for (size_t j = 0; j < count; ++j) {
     counts[j] = static_cast<uint32_t>(
         CountEqualAvx2(x, rows + size_t{others[j]} * k, k));
