@@ -4,7 +4,6 @@
 #include <cmath>
 #include <functional>
 #include <memory>
-#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -41,25 +40,30 @@ bool IsAscii(absl::string_view text) {
   return any < 0x80;
 }
 
+// The `count` hashes at `unsorted`, sorted and duplicate-free: sorted in
+// scratch and copied out once unique (a vector resized to be sorted into is
+// zeroed first: 2% of a scan's time).
+std::vector<uint64_t> SortedUnique(const uint64_t* unsorted, size_t count) {
+  ScratchBuffer<uint64_t, 1024> sorted_buffer(count);
+  uint64_t* const sorted = sorted_buffer.data();
+  SortHashedInto(
+      unsorted, count, sorted, [](uint64_t h) { return h; },
+      std::less<uint64_t>());
+  return std::vector<uint64_t>(sorted, std::unique(sorted, sorted + count));
+}
+
 // The sorted, duplicate-free hashes of the n-grams of `text`, whose units
 // are words (by_word) or code points.
 std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
-  std::vector<uint64_t> hashes;
-  if (text.empty()) return hashes;
+  if (text.empty()) return {};
   const size_t size = static_cast<size_t>(n);
-  // Where `count` n-gram hashes are written before they are sorted.
-  std::optional<ScratchBuffer<uint64_t, 1024>> unsorted_buffer;
-  uint64_t* unsorted = nullptr;
-  size_t count = 0;
   if (!by_word && IsAscii(text)) {
     // A code point per byte (most news): the n-grams are the n-byte
     // substrings, with no unit starts to find.
-    if (text.size() <= size) {
-      hashes.push_back(Hash64(text));
-      return hashes;
-    }
-    count = text.size() - size + 1;
-    unsorted = unsorted_buffer.emplace(count).data();
+    if (text.size() <= size) return {Hash64(text)};
+    const size_t count = text.size() - size + 1;
+    ScratchBuffer<uint64_t, 1024> unsorted_buffer(count);
+    uint64_t* const unsorted = unsorted_buffer.data();
     if (size >= 4 && size <= 8) {
       for (size_t k = 0; k < count; ++k) {
         unsorted[k] = Hash64Of4To8(text.data() + k, size);
@@ -69,48 +73,38 @@ std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
         unsorted[k] = Hash64(text.substr(k, size));
       }
     }
+    return SortedUnique(unsorted, count);
+  }
+  // The start offset of every unit. Without a branch per byte: each byte
+  // writes the next slot and moves past it only when a unit starts there
+  // (a branch mispredicted at every word boundary took half of Shingle()).
+  ScratchBuffer<uint32_t, 2048> start_buffer(text.size());
+  uint32_t* const starts = start_buffer.data();
+  size_t units = 0;
+  if (by_word) {
+    starts[units++] = 0;
+    for (size_t i = 0; i + 1 < text.size(); ++i) {
+      starts[units] = static_cast<uint32_t>(i + 1);
+      units += text[i] == ' ' ? 1 : 0;
+    }
   } else {
-    // The start offset of every unit. Without a branch per byte: each byte
-    // writes the next slot and moves past it only when a unit starts there
-    // (a branch mispredicted at every word boundary took half of Shingle()).
-    ScratchBuffer<uint32_t, 2048> start_buffer(text.size());
-    uint32_t* const starts = start_buffer.data();
-    size_t units = 0;
-    if (by_word) {
-      starts[units++] = 0;
-      for (size_t i = 0; i + 1 < text.size(); ++i) {
-        starts[units] = static_cast<uint32_t>(i + 1);
-        units += text[i] == ' ' ? 1 : 0;
-      }
-    } else {
-      for (size_t i = 0; i < text.size(); ++i) {
-        starts[units] = static_cast<uint32_t>(i);
-        units += IsContinuationByte(text[i]) ? 0 : 1;
-      }
-    }
-    if (units <= size) {
-      hashes.push_back(Hash64(text));
-      return hashes;
-    }
-    count = units - size + 1;
-    unsorted = unsorted_buffer.emplace(count).data();
-    for (size_t k = 0; k < count; ++k) {
-      const size_t begin = starts[k];
-      // A word n-gram ends before the space that precedes the next word.
-      const size_t end =
-          k + size < units ? starts[k + size] - (by_word ? 1 : 0) : text.size();
-      unsorted[k] = Hash64(text.substr(begin, end - begin));
+    for (size_t i = 0; i < text.size(); ++i) {
+      starts[units] = static_cast<uint32_t>(i);
+      units += IsContinuationByte(text[i]) ? 0 : 1;
     }
   }
-  // Sorted in scratch and copied out once unique: a vector resized to be
-  // sorted into is zeroed first (2% of a scan's time).
-  ScratchBuffer<uint64_t, 1024> sorted_buffer(count);
-  uint64_t* const sorted = sorted_buffer.data();
-  SortHashedInto(
-      unsorted, count, sorted, [](uint64_t h) { return h; },
-      std::less<uint64_t>());
-  hashes.assign(sorted, std::unique(sorted, sorted + count));
-  return hashes;
+  if (units <= size) return {Hash64(text)};
+  const size_t count = units - size + 1;
+  ScratchBuffer<uint64_t, 1024> unsorted_buffer(count);
+  uint64_t* const unsorted = unsorted_buffer.data();
+  for (size_t k = 0; k < count; ++k) {
+    const size_t begin = starts[k];
+    // A word n-gram ends before the space that precedes the next word.
+    const size_t end =
+        k + size < units ? starts[k + size] - (by_word ? 1 : 0) : text.size();
+    unsorted[k] = Hash64(text.substr(begin, end - begin));
+  }
+  return SortedUnique(unsorted, count);
 }
 
 }  // namespace
