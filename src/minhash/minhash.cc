@@ -1,5 +1,7 @@
 #include "minhash/minhash.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <limits>
 
@@ -86,12 +88,71 @@ SignKernel(const uint64_t* hashes, size_t count, const uint64_t* a,
   SignBlocked<32>(hashes, count, a, b, minima, k, [](uint64_t h) { return h; });
 }
 
-__attribute__((target_clones("default", "avx2", "arch=skylake-avx512"))) void
-SignKernel32(const uint64_t* hashes, size_t count, const uint32_t* a,
-             const uint32_t* b, uint32_t* minima, size_t k) {
-  SignBlocked<64>(hashes, count, a, b, minima, k, [](uint64_t h) {
-    return static_cast<uint32_t>(h ^ (h >> 32));
-  });
+uint32_t Fold32(uint64_t h) { return static_cast<uint32_t>(h ^ (h >> 32)); }
+
+__attribute__((target("default"))) void SignKernel32(
+    const uint64_t* hashes, size_t count, const uint32_t* a, const uint32_t* b,
+    uint32_t* minima, size_t k) {
+  SignBlocked<64>(hashes, count, a, b, minima, k, Fold32);
+}
+
+// Chosen by the CPU's AVX-512F feature bit (the "arch=skylake-avx512"
+// clone this replaces may be chosen by CPU model). Not run on the 2-core
+// development machine, which has AVX2 only.
+__attribute__((target("avx512f"))) void SignKernel32(
+    const uint64_t* hashes, size_t count, const uint32_t* a, const uint32_t* b,
+    uint32_t* minima, size_t k) {
+  SignBlocked<64>(hashes, count, a, b, minima, k, Fold32);
+}
+
+// AVX2 by hand: blocks of 32 permutations, whose multipliers, addends and
+// minima fill 12 of the 16 vector registers, swept over all the hashes.
+// GCC's vectorization of SignBlocked<64> kept a third of them on the stack
+// (and blocks of 32 from it were slower still). Side by side, medians of 3,
+// twice: BM_SignSentences/32 1.08 M -> 1.32 M sentences/s, BM_MinHash
+// (1 KiB, 32-bit) 927 -> 1,115 MB/s.
+__attribute__((target("avx2"))) void SignKernel32(const uint64_t* hashes,
+                                                  size_t count,
+                                                  const uint32_t* a,
+                                                  const uint32_t* b,
+                                                  uint32_t* minima, size_t k) {
+  constexpr size_t kLanes = 8, kBlock = 4 * kLanes;
+  size_t base = 0;
+  for (; base + kBlock <= k; base += kBlock) {
+    const auto* av = reinterpret_cast<const __m256i*>(a + base);
+    const auto* bv = reinterpret_cast<const __m256i*>(b + base);
+    auto* mv = reinterpret_cast<__m256i*>(minima + base);
+    const __m256i a0 = _mm256_loadu_si256(av), a1 = _mm256_loadu_si256(av + 1),
+                  a2 = _mm256_loadu_si256(av + 2),
+                  a3 = _mm256_loadu_si256(av + 3);
+    const __m256i b0 = _mm256_loadu_si256(bv), b1 = _mm256_loadu_si256(bv + 1),
+                  b2 = _mm256_loadu_si256(bv + 2),
+                  b3 = _mm256_loadu_si256(bv + 3);
+    __m256i m0 = _mm256_loadu_si256(mv), m1 = _mm256_loadu_si256(mv + 1),
+            m2 = _mm256_loadu_si256(mv + 2), m3 = _mm256_loadu_si256(mv + 3);
+    for (size_t j = 0; j < count; ++j) {
+      const __m256i x = _mm256_set1_epi32(static_cast<int>(Fold32(hashes[j])));
+      m0 =
+          _mm256_min_epu32(m0, _mm256_add_epi32(_mm256_mullo_epi32(a0, x), b0));
+      m1 =
+          _mm256_min_epu32(m1, _mm256_add_epi32(_mm256_mullo_epi32(a1, x), b1));
+      m2 =
+          _mm256_min_epu32(m2, _mm256_add_epi32(_mm256_mullo_epi32(a2, x), b2));
+      m3 =
+          _mm256_min_epu32(m3, _mm256_add_epi32(_mm256_mullo_epi32(a3, x), b3));
+    }
+    _mm256_storeu_si256(mv, m0);
+    _mm256_storeu_si256(mv + 1, m1);
+    _mm256_storeu_si256(mv + 2, m2);
+    _mm256_storeu_si256(mv + 3, m3);
+  }
+  for (size_t j = 0; j < count; ++j) {
+    const uint32_t x = Fold32(hashes[j]);
+    for (size_t i = base; i < k; ++i) {
+      const uint32_t v = a[i] * x + b[i];
+      minima[i] = v < minima[i] ? v : minima[i];
+    }
+  }
 }
 
 template <typename T>

@@ -18,10 +18,11 @@
 // and RMSE against exact Jaccard match the 64-bit ones (tests/minhash,
 // bench/stages_benchmark BM_EstimateError).
 //
-// The signing loops are compiled for baseline x86-64, AVX2 and AVX-512 and
-// the best one the CPU has is picked when the program loads (GCC function
-// multiversioning): no -march flag is needed, and every version computes
-// the same integers.
+// The signing loops are compiled for baseline x86-64, AVX2 and AVX-512 (the
+// 32-bit AVX2 one written with intrinsics) and the best one the CPU has is
+// picked when the program loads (GCC function multiversioning): no -march
+// flag is needed, and every version computes the same integers (a test
+// checks them against the definition).
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(MinHasher hasher, MinHasher::Create(128, 1));

@@ -62,6 +62,37 @@ TEST(MinHashTest, ShorterSignaturesArePrefixesOfLongerOnes) {
   }
 }
 
+// The 32-bit signature by its definition, one value at a time: the
+// constants drawn from the seed as MinHasher::Create() draws them, each
+// hash folded to 32 bits. Whichever signing kernel the CPU runs (blocks of
+// permutations, a tail past the last block) must give these integers.
+TEST(MinHashTest, ThirtyTwoBitSignaturesFollowTheirDefinition) {
+  constexpr uint64_t kSeed = 9;
+  std::vector<uint32_t> multipliers, addends;
+  uint64_t state = Mix64(kSeed);
+  for (int i = 0; i < 200; ++i) {
+    state = Mix64(state);
+    multipliers.push_back(static_cast<uint32_t>(state >> 32) | 1);
+    state = Mix64(state);
+    addends.push_back(static_cast<uint32_t>(state >> 32));
+  }
+  for (const size_t size : {1, 7, 300}) {
+    std::vector<uint64_t> set;
+    for (uint64_t i = 0; i < size; ++i) set.push_back(Mix64(i + 77));
+    for (const int k : {1, 31, 32, 33, 64, 100, 128, 200}) {
+      std::vector<uint32_t> expected(static_cast<size_t>(k), UINT32_MAX);
+      for (const uint64_t h : set) {
+        const uint32_t x = static_cast<uint32_t>(h ^ (h >> 32));
+        for (size_t i = 0; i < expected.size(); ++i) {
+          expected[i] = std::min(expected[i], multipliers[i] * x + addends[i]);
+        }
+      }
+      EXPECT_EQ(MinHasher::Create(k, kSeed)->Sign32(set), expected)
+          << size << " hashes, " << k << " permutations";
+    }
+  }
+}
+
 TEST(MinHashTest, EmptySetMatchesNothing) {
   const MinHasher h = *MinHasher::Create(32, 1);
   const std::vector<uint64_t> empty, one = {7};
