@@ -2,7 +2,7 @@
 // levels, inside a memory budget, with scratch files in a directory.
 //
 // Why: news dumps and crawls run to tens or thousands of GB; Scan() holds
-// every document, shingle set and signature in memory. This scan streams the
+// every document, shingle set and LSH key in memory. This scan streams the
 // input once and keeps per document only about 40 bytes in memory (8 more
 // and a bit per passage when passages are looked for):
 //   1. read a batch (DocumentStream), fingerprint and sign it on all
