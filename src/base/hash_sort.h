@@ -32,6 +32,29 @@ namespace neardup {
 
 namespace hash_sort_internal {
 
+// Copies the `count` values at `values` to `out` grouped by partition
+// (partition_of(value) < `partitions`), in partition order and, within
+// one, in input order. `ends` (`partitions` zeros) becomes where each
+// partition ends, which is where the next starts. Returns the size of the
+// largest partition. Inlined by force: called out of line, BM_SortHashes
+// on 4,000 hashes lost a quarter of its speed.
+template <typename T, typename PartitionOf>
+[[gnu::always_inline]] inline uint32_t ScatterByPartition(
+    const T* values, size_t count, T* out, uint32_t* ends, size_t partitions,
+    PartitionOf partition_of) {
+  for (size_t i = 0; i < count; ++i) ++ends[partition_of(values[i])];
+  uint32_t sum = 0, largest = 0;
+  for (size_t p = 0; p < partitions; ++p) {
+    const uint32_t size = ends[p];
+    largest = std::max(largest, size);
+    ends[p] = sum;
+    sum += size;
+  }
+  for (size_t i = 0; i < count; ++i)
+    out[ends[partition_of(values[i])]++] = values[i];
+  return largest;
+}
+
 // SortHashedInto() on the key bits below the top `skip` ones, which all
 // `count` values share.
 template <typename T, typename KeyOf, typename Less>
@@ -52,8 +75,6 @@ void SortByLowerBitsInto(const T* values, size_t count, T* out, KeyOf key,
   const auto partition_of = [&](const T& value) -> size_t {
     return (key(value) << skip) >> shift;
   };
-  // ends[p] counts, then becomes where partition p starts, then (after the
-  // scatter) where it ends, which is where partition p + 1 starts.
   constexpr size_t kStackPartitions = 4096;
   uint32_t stack_ends[kStackPartitions];
   std::vector<uint32_t> heap_ends;  // zeroed
@@ -64,16 +85,8 @@ void SortByLowerBitsInto(const T* values, size_t count, T* out, KeyOf key,
   } else {
     std::fill(ends, ends + partitions, 0);
   }
-  for (size_t i = 0; i < count; ++i) ++ends[partition_of(values[i])];
-  uint32_t sum = 0, largest = 0;
-  for (size_t p = 0; p < partitions; ++p) {
-    const uint32_t size = ends[p];
-    largest = std::max(largest, size);
-    ends[p] = sum;
-    sum += size;
-  }
-  for (size_t i = 0; i < count; ++i)
-    out[ends[partition_of(values[i])]++] = values[i];
+  const uint32_t largest =
+      ScatterByPartition(values, count, out, ends, partitions, partition_of);
   // A partition of many equal keys (an LSH bucket shared by many items),
   // or bad luck: sorted on its own, so the pass below moves none of it.
   constexpr uint32_t kInsertionLimit = 32;
@@ -125,16 +138,8 @@ void SortHashedInto(const T* values, size_t count, T* out, KeyOf key,
   const auto partition_of = [&](const T& value) -> size_t {
     return key(value) >> (64 - kTopBits);
   };
-  for (size_t i = 0; i < count; ++i) ++ends[partition_of(values[i])];
-  uint32_t sum = 0, largest = 0;
-  for (size_t p = 0; p < kTopPartitions; ++p) {
-    const uint32_t size = ends[p];
-    largest = std::max(largest, size);
-    ends[p] = sum;
-    sum += size;
-  }
-  for (size_t i = 0; i < count; ++i)
-    out[ends[partition_of(values[i])]++] = values[i];
+  const uint32_t largest = hash_sort_internal::ScatterByPartition(
+      values, count, out, ends, kTopPartitions, partition_of);
   std::vector<T> sorted(largest);
   for (size_t p = 0; p < kTopPartitions; ++p) {
     const uint32_t begin = p == 0 ? 0 : ends[p - 1];
