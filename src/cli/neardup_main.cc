@@ -218,6 +218,29 @@ absl::Status WriteOutput(const std::string& path, absl::string_view text) {
   return absl::OkStatus();
 }
 
+// --output written as a stream: the file it names, or stdout when it is
+// empty. Check() and Finish() report a failed write with the name.
+class Output {
+ public:
+  explicit Output(std::string path) : path_(std::move(path)) {
+    if (!path_.empty()) file_.open(path_, std::ios::binary);
+  }
+  std::ostream& stream() { return path_.empty() ? std::cout : file_; }
+  absl::Status Check() {
+    if (stream()) return absl::OkStatus();
+    return absl::PermissionDeniedError(
+        absl::StrCat(path_.empty() ? "stdout" : path_, ": cannot write"));
+  }
+  absl::Status Finish() {
+    stream().flush();
+    return Check();
+  }
+
+ private:
+  std::string path_;
+  std::ofstream file_;
+};
+
 class Summary {
  public:
   Summary() : start_(std::chrono::steady_clock::now()) {}
@@ -367,21 +390,14 @@ absl::Status RunScan(const std::vector<std::string>& paths,
                            Read(paths, summary, /*keep_json=*/false));
   NEARDUP_ASSIGN_OR_RETURN(const ScanResult scan,
                            ScanWithProgress(corpus, options));
-  const std::string output_path = absl::GetFlag(FLAGS_output);
-  std::ofstream file;
-  if (!output_path.empty()) file.open(output_path, std::ios::binary);
-  std::ostream& out = output_path.empty() ? std::cout : file;
-  const auto cannot_write = [&] {
-    return absl::PermissionDeniedError(absl::StrCat(
-        output_path.empty() ? "stdout" : output_path, ": cannot write"));
-  };
+  Output out(absl::GetFlag(FLAGS_output));
   NEARDUP_RETURN_IF_ERROR(WriteReportJsonLines(
       scan, corpus.documents, options.threads, [&](absl::string_view text) {
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        return out ? absl::OkStatus() : cannot_write();
+        out.stream().write(text.data(),
+                           static_cast<std::streamsize>(text.size()));
+        return out.Check();
       }));
-  out.flush();
-  if (!out) return cannot_write();
+  NEARDUP_RETURN_IF_ERROR(out.Finish());
   DescribeScan(scan, options, summary);
   summary.Print();
   return absl::OkStatus();
@@ -439,10 +455,8 @@ absl::Status RunStreamScan(const std::vector<std::string>& paths,
   NEARDUP_ASSIGN_OR_RETURN(const SpillOptions spill, SpillOptionsFromFlags());
   NEARDUP_ASSIGN_OR_RETURN(const StreamScanResult result,
                            StreamScanWithProgress(paths, options, spill));
-  const std::string output_path = absl::GetFlag(FLAGS_output);
-  std::ofstream file;
-  if (!output_path.empty()) file.open(output_path, std::ios::binary);
-  std::ostream& out = output_path.empty() ? std::cout : file;
+  Output output(absl::GetFlag(FLAGS_output));
+  std::ostream& out = output.stream();
   NEARDUP_RETURN_IF_ERROR(result.clusters->ForEach([&](const Cluster& c) {
     NEARDUP_ASSIGN_OR_RETURN(const std::string line,
                              ClusterJsonLine(c, [&](uint32_t doc) {
@@ -457,11 +471,7 @@ absl::Status RunStreamScan(const std::vector<std::string>& paths,
     out << OverlapJsonLine(o, a, b);
     return absl::OkStatus();
   }));
-  out.flush();
-  if (!out) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        output_path.empty() ? "stdout" : output_path, ": cannot write"));
-  }
+  NEARDUP_RETURN_IF_ERROR(output.Finish());
   DescribeRead(result.scan.stats.documents, result.read, summary);
   DescribeScan(result.scan, options, summary);
   DescribeSpill(spill, result.spill, summary);
@@ -526,14 +536,13 @@ absl::Status RunStreamClean(const std::vector<std::string>& paths,
   const absl::flat_hash_map<uint32_t, CleanDecision> touched =
       decisions.Finish();
 
-  const std::string output_path = absl::GetFlag(FLAGS_output);
+  Output output(absl::GetFlag(FLAGS_output));
+  std::ostream& out = output.stream();
   const std::string decisions_path = absl::GetFlag(FLAGS_decisions);
-  std::ofstream output_file, decisions_file;
-  if (!output_path.empty()) output_file.open(output_path, std::ios::binary);
+  std::ofstream decisions_file;
   if (!decisions_path.empty()) {
     decisions_file.open(decisions_path, std::ios::binary);
   }
-  std::ostream& out = output_path.empty() ? std::cout : output_file;
   ReadOptions read_options = ReadOptionsFromFlags();
   read_options.whole_files = false;
   NEARDUP_ASSIGN_OR_RETURN(std::unique_ptr<DocumentStream> input,
@@ -580,12 +589,11 @@ absl::Status RunStreamClean(const std::vector<std::string>& paths,
       decisions_file << SkippedJson(reason) << '\n';
     }
   }
-  out.flush();
+  NEARDUP_RETURN_IF_ERROR(output.Finish());
   decisions_file.close();
-  if (!out || (!decisions_path.empty() && !decisions_file)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        !out ? (output_path.empty() ? "stdout" : output_path) : decisions_path,
-        ": cannot write"));
+  if (!decisions_path.empty() && !decisions_file) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(decisions_path, ": cannot write"));
   }
   DescribeRead(result.scan.stats.documents, result.read, summary);
   DescribeScan(result.scan, options, summary);

@@ -99,6 +99,7 @@ absl::Status PairBuckets(
       Slice& slice = slices[s];
       std::vector<uint8_t> low_bytes;
       std::vector<uint32_t> positions;
+      std::vector<std::pair<uint32_t, uint32_t>> kept;  // positions
       for (size_t b = slice.begin; b < slice.end; ++b) {
         const absl::Span<const uint32_t> bucket(members.data() + offsets[b],
                                                 offsets[b + 1] - offsets[b]);
@@ -110,18 +111,16 @@ absl::Status PairBuckets(
         }
         positions.resize(m);
         std::iota(positions.begin(), positions.end(), 0u);
-        const bool oversized = ForEachBucketPair(
-            positions, pairing.max_bucket, [&](uint32_t i, uint32_t j) {
-              ++slice.candidates;
-              if (!LowBytesAgreeAtLeast(low_bytes.data() + size_t{i} * k,
-                                        low_bytes.data() + size_t{j} * k, k,
-                                        pairing.needed)) {
-                ++slice.pruned;
-                return;
-              }
-              slice.pairs.push_back(CandidatePair{bucket[i], bucket[j]});
-            });
-        slice.oversized += oversized ? 1 : 0;
+        kept.clear();
+        const BucketPairs paired =
+            PairBucket(positions, low_bytes.data(), k, pairing.needed,
+                       pairing.max_bucket, kept);
+        slice.candidates += paired.pairs;
+        slice.pruned += paired.pruned;
+        slice.oversized += paired.oversized ? 1 : 0;
+        for (const auto& [i, j] : kept) {
+          slice.pairs.push_back(CandidatePair{bucket[i], bucket[j]});
+        }
       }
     });
     for (Slice& slice : slices) {

@@ -7,7 +7,7 @@
 // come out must be the ones lsh/lsh.h FindCandidates() finds in memory, so
 // that the streaming scan reports what the in-memory scan reports: buckets
 // are visited in (band, key) order, members in ascending text number, each
-// bucket paired by ForEachBucketPair() and each pair kept only when the two
+// bucket paired by PairBucket() and each pair kept only when the two
 // signatures agree in enough positions (on their low bytes, read back from
 // a scratch file a quarter or an eighth of the signatures' size). The pairs
 // kept go to sorted runs too: a corpus of many GB has hundreds of millions of

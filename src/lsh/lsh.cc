@@ -242,7 +242,7 @@ CandidateSet FindCandidates(const SignatureDigest& digest,
   // than sorting it (a season of OCR'd sentences: 31 bands of 10^6 items).
   struct BandBuffers {
     std::vector<BandEntry> entries, scratch;
-    std::vector<uint32_t> shared, bucket_ends, agreements;
+    std::vector<uint32_t> shared, bucket_ends;
   };
   std::mutex pool_mutex;
   std::vector<std::unique_ptr<BandBuffers>> pool;
@@ -257,7 +257,7 @@ CandidateSet FindCandidates(const SignatureDigest& digest,
       }
     }
     if (buffers == nullptr) buffers = std::make_unique<BandBuffers>();
-    auto& [entries, scratch, shared, bucket_ends, agreements] = *buffers;
+    auto& [entries, scratch, shared, bucket_ends] = *buffers;
     entries.resize(n);
     shared.clear();
     bucket_ends.clear();
@@ -271,15 +271,6 @@ CandidateSet FindCandidates(const SignatureDigest& digest,
           return x.key != y.key ? x.key < y.key : x.item < y.item;
         });
     BandResult& result = bands[band];
-    const auto emit = [&](uint32_t a, uint32_t b) {  // a < b
-      ++result.bucket_pairs;
-      if (needed == 0 || LowBytesAgreeAtLeast(low + size_t{a} * k,
-                                              low + size_t{b} * k, k, needed)) {
-        result.pairs.emplace_back(a, b);
-      } else {
-        ++result.pruned;
-      }
-    };
     // Items of the buckets shared by two or more (most are singletons), and
     // where each such bucket ends.
     for (size_t begin = 0; begin < n;) {
@@ -308,32 +299,14 @@ CandidateSet FindCandidates(const SignatureDigest& digest,
           }
         }
       }
-      const auto members = absl::MakeConstSpan(shared.data() + bucket_begin,
-                                               bucket_end - bucket_begin);
+      const BucketPairs paired =
+          PairBucket(absl::MakeConstSpan(shared.data() + bucket_begin,
+                                         bucket_end - bucket_begin),
+                     low, k, needed, options.max_bucket, result.pairs);
       bucket_begin = bucket_end;
-      if (needed > 0 && members.size() <= options.max_bucket) {
-        // Every pair, as ForEachBucketPair() makes them, each member
-        // compared with all those after it in one call.
-        agreements.resize(members.size());
-        for (size_t i = 0; i + 1 < members.size(); ++i) {
-          const size_t after = members.size() - i - 1;
-          CountEqualBytesWith(low + size_t{members[i]} * k, low,
-                              members.data() + i + 1, after, k,
-                              agreements.data());
-          result.bucket_pairs += after;
-          for (size_t j = 0; j < after; ++j) {
-            if (agreements[j] >= needed) {
-              result.pairs.emplace_back(members[i], members[i + 1 + j]);
-            } else {
-              ++result.pruned;
-            }
-          }
-        }
-        continue;
-      }
-      if (ForEachBucketPair(members, options.max_bucket, emit)) {
-        ++result.oversized_buckets;
-      }
+      result.bucket_pairs += paired.pairs;
+      result.pruned += paired.pruned;
+      result.oversized_buckets += paired.oversized ? 1 : 0;
     }
     const std::lock_guard<std::mutex> lock(pool_mutex);
     pool.push_back(std::move(buffers));
@@ -400,9 +373,55 @@ size_t AgreementNeeded(double min_estimate, int num_perm) {
       std::ceil(min_estimate * static_cast<double>(num_perm)));
 }
 
-bool LowBytesAgreeAtLeast(const uint8_t* x, const uint8_t* y, size_t k,
-                          size_t needed) {
-  return CountEqualBytes(x, y, k) >= needed;
+BucketPairs PairBucket(absl::Span<const uint32_t> members, const uint8_t* rows,
+                       size_t k, size_t needed, size_t max_bucket,
+                       std::vector<std::pair<uint32_t, uint32_t>>& kept) {
+  BucketPairs result;
+  const size_t size = members.size();
+  const auto check = [&](uint32_t a, uint32_t b) {
+    ++result.pairs;
+    if (needed == 0 || CountEqualBytes(rows + size_t{a} * k,
+                                       rows + size_t{b} * k, k) >= needed) {
+      kept.emplace_back(a, b);
+    } else {
+      ++result.pruned;
+    }
+  };
+  if (size > max_bucket) {  // each with the first and its predecessor
+    result.oversized = true;
+    for (size_t i = 1; i < size; ++i) {
+      check(members[0], members[i]);
+      if (i > 1) check(members[i - 1], members[i]);
+    }
+    return result;
+  }
+  if (needed == 0) {
+    for (size_t i = 0; i < size; ++i) {
+      for (size_t j = i + 1; j < size; ++j) check(members[i], members[j]);
+    }
+    return result;
+  }
+  // Every pair: each member against those after it, counted a stack-sized
+  // run at a time.
+  constexpr size_t kRun = 256;
+  uint32_t agreements[kRun];
+  for (size_t i = 0; i + 1 < size; ++i) {
+    const uint8_t* row = rows + size_t{members[i]} * k;
+    for (size_t first = i + 1; first < size; first += kRun) {
+      const size_t count = std::min(kRun, size - first);
+      CountEqualBytesWith(row, rows, members.data() + first, count, k,
+                          agreements);
+      result.pairs += count;
+      for (size_t j = 0; j < count; ++j) {
+        if (agreements[j] >= needed) {
+          kept.emplace_back(members[i], members[first + j]);
+        } else {
+          ++result.pruned;
+        }
+      }
+    }
+  }
+  return result;
 }
 
 double EstimateFloor(double threshold, int num_perm) {

@@ -74,7 +74,7 @@ struct CandidateOptions {
   // Buckets larger than this (>= 2) are paired in linear time.
   size_t max_bucket = 200;
   // Pairs whose signatures agree in fewer than this share of positions
-  // (counted on the values' low bytes, see LowBytesAgreeAtLeast()) are
+  // (counted on the values' low bytes, see AgreementNeeded()) are
   // dropped as they are found (see EstimateFloor()); 0 keeps every pair.
   double min_estimate = 0;
   // Bands are searched in parallel; the result does not depend on it.
@@ -126,49 +126,43 @@ uint64_t BandKey(const Value* values, int rows, int band) {
                 static_cast<uint64_t>(band));
 }
 
-// AgreementNeeded() / LowBytesOf() / LowBytesAgreeAtLeast()
+// AgreementNeeded() / LowBytesOf()
 //
 // How many of `num_perm` positions two signatures must agree in to pass
-// `min_estimate`, and the check itself, made on the low byte of each value
-// (b-bit minwise hashing with b = 8): `k` bytes per signature, 1/4 (32-bit
-// values) or 1/8 (64-bit) of the memory or disk the values take. Two
-// signatures agree in at least as many low bytes as values, so the check
-// never drops a pair that the values would keep; it keeps a few more (two
-// unequal values share a low byte with probability 1/256, which adds about
-// (1 - J) * k / 256 agreements, 0.35 of 128 at J = 0.3), which exact
-// verification then judges. Both scans use it, so that the streaming scan
-// can read a quarter of the bytes per bucket member.
+// `min_estimate`, checked on the low byte of each value (b-bit minwise
+// hashing with b = 8): `k` bytes per signature, 1/4 (32-bit values) or 1/8
+// (64-bit) of the memory or disk the values take. Two signatures agree in
+// at least as many low bytes as values, so the check never drops a pair
+// that the values would keep; it keeps a few more (two unequal values share
+// a low byte with probability 1/256, which adds about (1 - J) * k / 256
+// agreements, 0.35 of 128 at J = 0.3), which exact verification then
+// judges. Both scans use it, so that the streaming scan can read a quarter
+// of the bytes per bucket member.
 size_t AgreementNeeded(double min_estimate, int num_perm);
 template <typename Value>
 void LowBytesOf(const Value* values, size_t k, uint8_t* out) {
   for (size_t j = 0; j < k; ++j) out[j] = static_cast<uint8_t>(values[j]);
 }
-bool LowBytesAgreeAtLeast(const uint8_t* x, const uint8_t* y, size_t k,
-                          size_t needed);
 
-// ForEachBucketPair()
+// PairBucket()
 //
-// Calls emit(a, b) for the pairs LSH makes of one bucket's `members` (in
-// ascending order): every pair, or above `max_bucket` members each one with
-// the first and with its predecessor. Returns whether it was oversized.
-// A template, inlined: it runs once per bucket pair (10^8 on a season of
-// front pages).
-template <typename Emit>
-bool ForEachBucketPair(absl::Span<const uint32_t> members, size_t max_bucket,
-                       Emit&& emit) {
-  const size_t size = members.size();
-  if (size > max_bucket) {
-    for (size_t i = 1; i < size; ++i) {
-      emit(members[0], members[i]);
-      if (i > 1) emit(members[i - 1], members[i]);
-    }
-    return true;
-  }
-  for (size_t i = 0; i < size; ++i) {
-    for (size_t j = i + 1; j < size; ++j) emit(members[i], members[j]);
-  }
-  return false;
-}
+// The pairs LSH makes of one bucket, each checked on its low bytes, for
+// both scans (10^8 pairs on a season of front pages). `members` (ascending)
+// are rows of `k` low bytes at `rows` (member m's at rows + m * k). The
+// pairs are every pair, or above `max_bucket` members each one with the
+// first and with its predecessor; each whose rows agree in at least
+// `needed` bytes is appended to `kept` as (a, b), a < b, the others are
+// counted. With needed == 0 every pair is kept and `rows` is not read.
+// Within max_bucket, a member is compared with all those after it in one
+// call (AVX2 where the CPU has it, SSE2 otherwise).
+struct BucketPairs {
+  size_t pairs = 0;   // made by LSH
+  size_t pruned = 0;  // of those, dropped by the check
+  bool oversized = false;
+};
+BucketPairs PairBucket(absl::Span<const uint32_t> members, const uint8_t* rows,
+                       size_t k, size_t needed, size_t max_bucket,
+                       std::vector<std::pair<uint32_t, uint32_t>>& kept);
 
 CandidateSet FindCandidates(absl::Span<const uint64_t> signatures, int num_perm,
                             const LshParams& params,

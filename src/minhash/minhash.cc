@@ -146,13 +146,9 @@ __attribute__((target("avx2"))) void SignKernel32(const uint64_t* hashes,
     _mm256_storeu_si256(mv + 2, m2);
     _mm256_storeu_si256(mv + 3, m3);
   }
-  for (size_t j = 0; j < count; ++j) {
-    const uint32_t x = Fold32(hashes[j]);
-    for (size_t i = base; i < k; ++i) {
-      const uint32_t v = a[i] * x + b[i];
-      minima[i] = v < minima[i] ? v : minima[i];
-    }
-  }
+  // The permutations past the last whole block.
+  SignBlocked<kBlock>(hashes, count, a + base, b + base, minima + base,
+                      k - base, Fold32);
 }
 
 template <typename T>

@@ -100,6 +100,67 @@ TEST(LshTest, PairsBelowTheEstimateFloorAreDroppedAsFound) {
   EXPECT_EQ(FindCandidates(wide, k, {2, 1}, {}).pairs.size(), 6u);
 }
 
+// PairBucket() against its contract read directly: members with rows of
+// low bytes (some near copies of others, so that the check goes both
+// ways), in a bucket larger than the run of counts kept on the stack (256),
+// paired in full or, above max_bucket, each with the first and its
+// predecessor; for a num_perm that is and one that is not a multiple of 32.
+TEST(LshTest, PairBucketKeepsThePairsAgreeingInEnoughBytes) {
+  std::mt19937 random(17);
+  for (const size_t k : {size_t{128}, size_t{45}}) {
+    constexpr uint32_t kRows = 700;
+    std::vector<uint8_t> rows(kRows * k);
+    for (uint32_t r = 0; r < kRows; ++r) {
+      for (size_t j = 0; j < k; ++j) {
+        rows[r * k + j] = r >= 10 && random() % 3 != 0
+                              ? rows[(r % 10) * k + j]  // a near copy
+                              : static_cast<uint8_t>(random() % 4);
+      }
+    }
+    std::vector<uint32_t> members;  // every other row: indexes, not positions
+    for (uint32_t r = 0; r < kRows; r += 2) members.push_back(r);
+    const size_t needed = k * 3 / 5;
+    for (const size_t max_bucket : {size_t{1000}, size_t{100}}) {
+      std::vector<std::pair<uint32_t, uint32_t>> made;
+      if (members.size() > max_bucket) {
+        for (size_t i = 1; i < members.size(); ++i) {
+          made.emplace_back(members[0], members[i]);
+          if (i > 1) made.emplace_back(members[i - 1], members[i]);
+        }
+      } else {
+        for (size_t i = 0; i < members.size(); ++i) {
+          for (size_t j = i + 1; j < members.size(); ++j) {
+            made.emplace_back(members[i], members[j]);
+          }
+        }
+      }
+      std::vector<std::pair<uint32_t, uint32_t>> expected;
+      for (const auto& [a, b] : made) {
+        size_t equal = 0;
+        for (size_t j = 0; j < k; ++j)
+          equal += rows[a * k + j] == rows[b * k + j];
+        if (equal >= needed) expected.emplace_back(a, b);
+      }
+      ASSERT_GT(expected.size(), 10u);
+      ASSERT_LT(expected.size(), made.size() - 10);
+      std::vector<std::pair<uint32_t, uint32_t>> kept;
+      const BucketPairs paired =
+          PairBucket(members, rows.data(), k, needed, max_bucket, kept);
+      std::sort(kept.begin(), kept.end());
+      std::sort(expected.begin(), expected.end());
+      EXPECT_EQ(kept, expected) << k << " " << max_bucket;
+      EXPECT_EQ(paired.pairs, made.size());
+      EXPECT_EQ(paired.pruned, made.size() - expected.size());
+      EXPECT_EQ(paired.oversized, members.size() > max_bucket);
+      // needed == 0 keeps every pair without reading a row.
+      kept.clear();
+      EXPECT_EQ(PairBucket(members, nullptr, k, 0, max_bucket, kept).pruned,
+                0u);
+      EXPECT_EQ(kept.size(), made.size());
+    }
+  }
+}
+
 // FindCandidates() against a direct reading of its contract: every pair
 // sharing a band, kept when its signatures agree in enough positions,
 // counted on the values' low bytes. Values changed above the low byte agree
