@@ -55,6 +55,42 @@ void BM_Normalize(benchmark::State& state) {
 }
 BENCHMARK(BM_Normalize)->Range(1 << 10, 1 << 20);
 
+// OCR'd newspaper pages (the first ~4 MB of chronam1916 Q1, where
+// ../shared/data has it): a line break every ~30 bytes, capitals and
+// punctuation every few words, unlike the seed articles.
+void BM_NormalizeOcr(benchmark::State& state) {
+  static const std::string* pages = [] {
+    auto* all = new std::string;
+    absl::StatusOr<std::unique_ptr<DocumentStream>> stream =
+        DocumentStream::Open({NEARDUP_CHRONAM}, ReadOptions());
+    std::vector<Document> batch;
+    if (stream.ok() && (*stream)->Next(4 << 20, batch).ok()) {
+      for (const Document& d : batch) *all += d.text + "\n";
+    }
+    return all;
+  }();
+  if (pages->empty()) {
+    state.SkipWithError("no " NEARDUP_CHRONAM);
+    return;
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(state.range(0) != 0 ? Normalize(*pages).text
+                                                 : NormalizeText(*pages));
+  }
+  state.SetBytesProcessed(state.iterations() *
+                          static_cast<int64_t>(pages->size()));
+  state.SetLabel(state.range(0) != 0 ? "Normalize" : "NormalizeText");
+}
+BENCHMARK(BM_NormalizeOcr)->Arg(1)->Arg(0);
+
+void BM_NormalizeText(benchmark::State& state) {
+  const std::string text = NewsText(static_cast<size_t>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(NormalizeText(text));
+  state.SetBytesProcessed(state.iterations() *
+                          static_cast<int64_t>(text.size()));
+}
+BENCHMARK(BM_NormalizeText)->Range(1 << 10, 1 << 20);
+
 void BM_Segment(benchmark::State& state) {
   const std::string text = NewsText(static_cast<size_t>(state.range(0)));
   for (auto _ : state) benchmark::DoNotOptimize(SplitSentences(text));

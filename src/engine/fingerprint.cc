@@ -14,13 +14,20 @@ DocumentFingerprint FingerprintDocument(absl::string_view document,
   DocumentFingerprint fp;
   const size_t body = options.skip_headers ? MessageHeaderEnd(document) : 0;
   const absl::string_view text = document.substr(body);
-  const NormalizedText normalized = Normalize(text);
-  fp.normalized_length = static_cast<uint32_t>(normalized.text.size());
-  fp.exact_key = Hash64(normalized.text);
-  if (options.documents()) {
-    fp.shingles = Shingle(normalized.text, options.document.shingle);
+  const auto fingerprint_whole = [&](absl::string_view normalized) {
+    fp.normalized_length = static_cast<uint32_t>(normalized.size());
+    fp.exact_key = Hash64(normalized);
+    if (options.documents()) {
+      fp.shingles = Shingle(normalized, options.document.shingle);
+    }
+  };
+  if (!options.passages()) {
+    // No passage to map back to the input: no offset map.
+    fingerprint_whole(NormalizeText(text));
+    return fp;
   }
-  if (!options.passages()) return fp;
+  const NormalizedText normalized = Normalize(text);
+  fingerprint_whole(normalized.text);
   for (const Segment& segment : SplitSentences(text)) {
     const TextRange range =
         NormalizedRange(normalized, segment.start, segment.end);

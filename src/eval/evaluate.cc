@@ -113,7 +113,7 @@ class Similarity {
                                      uint32_t end) {
     const absl::string_view text =
         absl::string_view(documents_[doc].text).substr(start, end - start);
-    return Shingle(Normalize(text).text, options_.passage.shingle);
+    return Shingle(NormalizeText(text), options_.passage.shingle);
   }
 
   absl::Span<const Document> documents_;

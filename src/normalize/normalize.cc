@@ -25,7 +25,11 @@ bool IsAsciiLowerOrDigit(unsigned char c) {
 // Builds the normalized text, writing into buffers sized ahead: Normalize()
 // runs over every byte of the corpus, and dropping the capacity check and
 // size update of a push_back per byte took BM_Normalize from 197 to 254
-// MB/s (CopyPlainText()'s 16-byte windows then to ~630 MB/s).
+// MB/s (16-byte windows of plain text then to ~630 MB/s).
+//
+// Without `kOrigins` (NormalizeText()) no offset map is written: at the
+// document level alone it would be 4 bytes written per byte kept, and never
+// read.
 //
 // Capacity invariant: before each input byte, capacity >= size + pending
 // space + input bytes left. An ASCII byte writes at most one byte of its
@@ -33,6 +37,7 @@ bool IsAsciiLowerOrDigit(unsigned char c) {
 // path needs no check. Two cases write more, and Reserve() first: a glued
 // word boundary ("VisitsPresident") writes a space and a letter for one
 // byte, and a non-ASCII code point can expand (NFKC).
+template <bool kOrigins>
 class Builder {
  public:
   explicit Builder(size_t input_size) { Grow(input_size + 1); }
@@ -47,7 +52,7 @@ class Builder {
   // Appends one byte of a token produced by the input byte at `origin`.
   void TokenByte(char c, uint32_t origin) {
     text_[size_] = c;
-    origin_[size_] = origin;
+    if constexpr (kOrigins) origin_[size_] = origin;
     ++size_;
     in_token_ = true;
   }
@@ -58,11 +63,11 @@ class Builder {
   // reloaded per byte.
   size_t CopyLowerRun(absl::string_view s, size_t begin) {
     char* text = text_.data() + size_;
-    uint32_t* origin = origin_.data() + size_;
+    [[maybe_unused]] uint32_t* origin = origin_.data() + size_;
     size_t i = begin;
     do {
       *text++ = s[i];
-      *origin++ = static_cast<uint32_t>(i);
+      if constexpr (kOrigins) *origin++ = static_cast<uint32_t>(i);
       ++i;
     } while (i < s.size() &&
              IsAsciiLowerOrDigit(static_cast<unsigned char>(s[i])));
@@ -72,15 +77,18 @@ class Builder {
   }
 
 #if defined(__SSE2__)
-  // At a lowercase letter or digit at `begin`, with 16 bytes of input from
-  // there: copies the longest prefix of those 16 that is plain text
-  // (letters, digits and single spaces, ending in a letter or digit, with no
-  // glued word boundary), whose normalized form is itself lowercased, byte
-  // for byte, with origins begin, begin + 1, ...; returns where it ends
-  // (past `begin`). 16 bytes are classified at once; the rest of Normalize()
-  // takes what stops a window (punctuation, a capital between lowercase
-  // letters, non-ASCII, a run of spaces).
-  size_t CopyPlainText(absl::string_view s, size_t begin) {
+  // With 16 bytes of input from `begin`: normalizes the longest prefix of
+  // those 16 made of ASCII letters, digits and separators (any other ASCII
+  // byte but the apostrophe and the hyphen, whose meaning depends on what
+  // surrounds them), with no glued word boundary; returns where it ends
+  // (`begin` when the first byte is none of those). The rest of Normalize()
+  // takes what stops a window. 16 bytes are classified at once, and the
+  // bytes kept (letters folded; the first separator after a token, as a
+  // space, when a token follows in the window) written without a branch
+  // per byte; a window that keeps every byte up to its last token is
+  // stored whole. Separators after the window's last token are left
+  // pending, as Separator() leaves them.
+  size_t CopyAsciiWindow(absl::string_view s, size_t begin) {
     const __m128i bytes =
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + begin));
     // Signed compares: bytes >= 0x80 are negative, never in a range here.
@@ -88,32 +96,74 @@ class Builder {
       return _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(low - 1)),
                            _mm_cmplt_epi8(bytes, _mm_set1_epi8(high + 1)));
     };
+    const auto mask = [](__m128i m) {
+      return static_cast<unsigned>(_mm_movemask_epi8(m));
+    };
     const __m128i lower = in_range('a', 'z');
     const __m128i upper = in_range('A', 'Z');
-    const __m128i space = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(' '));
-    const unsigned plain = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
-        _mm_or_si128(lower, upper), _mm_or_si128(in_range('0', '9'), space))));
-    const unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(space));
-    const unsigned lowers = static_cast<unsigned>(_mm_movemask_epi8(lower));
-    const unsigned uppers = static_cast<unsigned>(_mm_movemask_epi8(upper));
-    // Stops: the first byte that is not plain, the first of two spaces, and
-    // a capital after a lowercase letter and before one ("VisitsPresident";
-    // at the last byte, whatever follows).
-    unsigned stops = (~plain & 0xFFFF) | (spaces & (spaces >> 1)) |
-                     (uppers & (lowers << 1) & ((lowers >> 1) | 0x8000));
-    size_t length = stops == 0 ? 16 : std::countr_zero(stops);
-    if (s[begin + length - 1] == ' ') --length;  // left to Separator()
-    // All 16 bytes and origins are written: the capacity invariant holds 16
-    // more, and bytes past `length` are overwritten or cut by Finish().
-    const __m128i folded =
-        _mm_or_si128(bytes, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(text_.data() + size_), folded);
-    uint32_t* origin = origin_.data() + size_;
-    for (size_t j = 0; j < 16; ++j) {
-      origin[j] = static_cast<uint32_t>(begin + j);
+    const __m128i token =
+        _mm_or_si128(_mm_or_si128(lower, upper), in_range('0', '9'));
+    const unsigned lowers = mask(lower);
+    const unsigned uppers = mask(upper);
+    const unsigned previous_lower =
+        (lowers << 1) |
+        (begin > 0 && IsAsciiLower(static_cast<unsigned char>(s[begin - 1])));
+    // Stops: non-ASCII, apostrophes, hyphens, and a capital after a
+    // lowercase letter and before one ("VisitsPresident"; at the last byte,
+    // whatever follows).
+    const unsigned stops = mask(bytes) |
+                           mask(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\''))) |
+                           mask(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('-'))) |
+                           (uppers & previous_lower & ((lowers >> 1) | 0x8000));
+    const unsigned length = stops == 0 ? 16 : std::countr_zero(stops);
+    const unsigned within = (1u << length) - 1;
+    const unsigned tokens = mask(token) & within;
+    const unsigned separators = ~mask(token) & within;
+    if (tokens == 0) {  // separators only, if any
+      if (separators != 0) Separator(static_cast<uint32_t>(begin));
+      return begin + length;
     }
-    size_ += length;
+    // The first separator of each run that follows a token.
+    const unsigned run_starts =
+        separators & ((tokens << 1) | (in_token_ ? 1u : 0u));
+    const unsigned last_token = std::bit_width(tokens) - 1;
+    const unsigned through_last = (2u << last_token) - 1;
+    const unsigned kept = tokens | (run_starts & (through_last >> 1));
+    BeginChar();
+    // Letters folded, separators as spaces. All 16 bytes may be written:
+    // the capacity invariant holds as many as the input bytes left.
+    const __m128i folded = _mm_or_si128(
+        _mm_and_si128(
+            token,
+            _mm_or_si128(bytes, _mm_and_si128(upper, _mm_set1_epi8(0x20)))),
+        _mm_andnot_si128(token, _mm_set1_epi8(' ')));
+    char* text = text_.data() + size_;
+    [[maybe_unused]] uint32_t* origin = origin_.data() + size_;
+    if (kept == through_last) {
+      // Single separators between tokens: the window's bytes as they are.
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(text), folded);
+      if constexpr (kOrigins) {
+        for (size_t j = 0; j < 16; ++j) {
+          origin[j] = static_cast<uint32_t>(begin + j);
+        }
+      }
+      size_ += last_token + 1;
+    } else {
+      alignas(16) char out[16];
+      _mm_store_si128(reinterpret_cast<__m128i*>(out), folded);
+      size_t written = 0;
+      for (unsigned j = 0; j <= last_token; ++j) {
+        text[written] = out[j];
+        if constexpr (kOrigins)
+          origin[written] = static_cast<uint32_t>(begin + j);
+        written += (kept >> j) & 1;
+      }
+      size_ += written;
+    }
     in_token_ = true;
+    if (last_token + 1 < length) {  // separators after the last token
+      Separator(static_cast<uint32_t>(begin + last_token + 1));
+    }
     return begin + length;
   }
 #endif
@@ -132,7 +182,7 @@ class Builder {
   void BeginChar() {
     if (space_pending_) {
       text_[size_] = ' ';
-      origin_[size_] = pending_space_origin_;
+      if constexpr (kOrigins) origin_[size_] = pending_space_origin_;
       ++size_;
       space_pending_ = false;
     }
@@ -143,15 +193,17 @@ class Builder {
   NormalizedText Finish(uint32_t input_size) {
     NormalizedText out{std::move(text_), std::move(origin_)};
     out.text.resize(size_);
-    out.origin.resize(size_ + 1);
-    out.origin[size_] = input_size;
+    if constexpr (kOrigins) {
+      out.origin.resize(size_ + 1);
+      out.origin[size_] = input_size;
+    }
     return out;
   }
 
  private:
   void Grow(size_t capacity) {
     text_.resize(capacity);
-    origin_.resize(capacity);
+    if constexpr (kOrigins) origin_.resize(capacity);
   }
 
   std::string text_;
@@ -176,8 +228,9 @@ size_t LineEndHyphenContinuation(absl::string_view s, size_t pos) {
 
 // Normalizes one non-ASCII code point `cp` that starts at `origin`, with
 // `input_left` bytes of input after it.
+template <bool kOrigins>
 void AppendCodePoint(utf8proc_int32_t cp, uint32_t origin, size_t input_left,
-                     Builder& builder) {
+                     Builder<kOrigins>& builder) {
   utf8proc_int32_t folded[32];
   int boundclass = UTF8PROC_BOUNDCLASS_START;
   const utf8proc_ssize_t n = utf8proc_decompose_char(
@@ -217,25 +270,29 @@ void AppendCodePoint(utf8proc_int32_t cp, uint32_t origin, size_t input_left,
   }
 }
 
-}  // namespace
-
-NormalizedText Normalize(absl::string_view s) {
+// Normalize(), and without `kOrigins` NormalizeText() (origin left empty).
+template <bool kOrigins>
+NormalizedText NormalizeWith(absl::string_view s) {
   NEARDUP_CHECK(s.size() < (uint64_t{1} << 32));
-  Builder builder(s.size());
+  Builder<kOrigins> builder(s.size());
   size_t i = 0;
   while (i < s.size()) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     const uint32_t origin = static_cast<uint32_t>(i);
     if (c < 0x80) {
-      if (IsAsciiLowerOrDigit(c)) {
-        // The common case, a run of lowercase letters and digits.
-        builder.BeginChar();
 #if defined(__SSE2__)
-        if (i + 16 <= s.size()) {
-          i = builder.CopyPlainText(s, i);
+      // The common case: ASCII letters, digits and separators.
+      if (i + 16 <= s.size() && c != '\'' && c != '-') {
+        const size_t end = builder.CopyAsciiWindow(s, i);
+        if (end != i) {
+          i = end;
           continue;
         }
+      }
 #endif
+      if (IsAsciiLowerOrDigit(c)) {
+        // A run of lowercase letters and digits.
+        builder.BeginChar();
         i = builder.CopyLowerRun(s, i);
         continue;
       }
@@ -277,6 +334,16 @@ NormalizedText Normalize(absl::string_view s) {
     AppendCodePoint(cp, origin, s.size() - i, builder);
   }
   return builder.Finish(static_cast<uint32_t>(s.size()));
+}
+
+}  // namespace
+
+NormalizedText Normalize(absl::string_view utf8) {
+  return NormalizeWith<true>(utf8);
+}
+
+std::string NormalizeText(absl::string_view utf8) {
+  return NormalizeWith<false>(utf8).text;
 }
 
 TextRange NormalizedRange(const NormalizedText& normalized, uint32_t start,

@@ -53,6 +53,13 @@ struct NormalizedText {
 // `utf8` must be shorter than 4 GiB.
 NormalizedText Normalize(absl::string_view utf8);
 
+// NormalizeText()
+//
+// Normalize(utf8).text, without the offset map, for callers that never map
+// back to the input (a document's fingerprint when passages are not asked
+// for; eval's shingles): ~1.x faster on news text (BM_NormalizeText).
+std::string NormalizeText(absl::string_view utf8);
+
 // NormalizedRange()
 //
 // The half-open range [first, second) of `normalized.text` produced by the
