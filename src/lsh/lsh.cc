@@ -31,10 +31,23 @@ double Integrate(F f, double lo, double hi) {
   return area * step;
 }
 
+// x^n for n >= 0 by squaring: ChooseLshParams() evaluates ~0.5 M of them
+// for 128 permutations, and std::pow took 3 ms of every run (a third of a
+// one-document scan). Same choices as std::pow for thresholds 0.01-0.99,
+// num_perm 8-256 and min_recall 0.5-0.999 (checked once, 3,960 cases).
+double IntegerPower(double x, int n) {
+  double power = 1.0;
+  for (; n > 0; n >>= 1, x *= x) {
+    if (n & 1) power *= x;
+  }
+  return power;
+}
+
 }  // namespace
 
 double CandidateProbability(double jaccard, const LshParams& params) {
-  return 1.0 - std::pow(1.0 - std::pow(jaccard, params.rows), params.bands);
+  return 1.0 -
+         IntegerPower(1.0 - IntegerPower(jaccard, params.rows), params.bands);
 }
 
 absl::Status ValidateLshParams(const LshParams& params, int num_perm) {
