@@ -11,6 +11,15 @@
 
 namespace neardup {
 
+std::vector<std::vector<uint32_t>> ClusterList::ToVectors() const {
+  std::vector<std::vector<uint32_t>> clusters;
+  clusters.reserve(size());
+  for (size_t c = 0; c < size(); ++c) {
+    clusters.emplace_back((*this)[c].begin(), (*this)[c].end());
+  }
+  return clusters;
+}
+
 std::vector<SimilarPair> VerifyCandidates(
     absl::Span<const std::pair<uint32_t, uint32_t>> candidates,
     absl::Span<const ShingleSet> sets, double threshold, int threads) {
@@ -102,7 +111,7 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
     return edge_begin[x + 1] - edge_begin[x] >
            edge_begin[y + 1] - edge_begin[y];
   });
-  std::vector<std::vector<std::vector<uint32_t>>> found(components);
+  std::vector<ClusterList> found(components);
   ParallelFor(components, threads, [&](size_t task) {
     const uint32_t c = by_size[task];
     const uint32_t* global = items.data() + item_begin[c];
@@ -113,14 +122,13 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
         threshold, [&](uint32_t x, uint32_t y) {
           return JaccardIfAtLeast(sets[global[x]], sets[global[y]], threshold);
         });
-    for (std::vector<uint32_t>& members : found[c]) {
-      for (uint32_t& m : members) m = global[m];
-    }
+    for (uint32_t& m : found[c].members) m = global[m];
   });
   std::vector<std::vector<uint32_t>> clusters;
-  for (std::vector<std::vector<uint32_t>>& in_component : found) {
-    for (std::vector<uint32_t>& members : in_component) {
-      clusters.push_back(std::move(members));
+  for (const ClusterList& in_component : found) {
+    for (size_t k = 0; k < in_component.size(); ++k) {
+      const absl::Span<const uint32_t> members = in_component[k];
+      clusters.emplace_back(members.begin(), members.end());
     }
   }
   std::sort(clusters.begin(), clusters.end(),
@@ -135,7 +143,7 @@ namespace {
 // Steps 1-3 of the method in cluster.h for items 0..degree.size() - 1:
 // `strength[i]` is the sum of item i's similarities, `sorted(i)` its
 // neighbours most similar first, then by item (valid until the next call).
-std::vector<std::vector<uint32_t>> GreedyCliqueCover(
+ClusterList GreedyCliqueCover(
     absl::Span<const uint32_t> degree, std::vector<double> strength,
     absl::FunctionRef<absl::Span<const Neighbour>(uint32_t)> sorted,
     double threshold,
@@ -152,47 +160,72 @@ std::vector<std::vector<uint32_t>> GreedyCliqueCover(
   });
   Release(strength);
 
-  constexpr int32_t kNone = -1;
-  std::vector<int32_t> assigned(n, kNone);
-  std::vector<std::vector<uint32_t>> clusters;
-  auto similar_to_all = [&](uint32_t item, const std::vector<uint32_t>& members,
-                            uint32_t known_similar) {
-    for (const uint32_t m : members) {
+  // Each cluster's members as a chain through `next`, in the order they
+  // joined: 8 bytes per item and per cluster, however many clusters.
+  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  struct Chain {
+    uint32_t head;
+    uint32_t tail;
+  };
+  std::vector<uint32_t> assigned(n, kNone);  // each item's cluster
+  std::vector<uint32_t> next(n, kNone);
+  std::vector<Chain> chains;
+  const auto similar_to_chain = [&](uint32_t item, uint32_t cluster,
+                                    uint32_t known_similar) {
+    for (uint32_t m = chains[cluster].head; m != kNone; m = next[m]) {
       if (m != known_similar && similarity(item, m) < threshold) return false;
     }
     return true;
   };
+  std::vector<uint32_t> members;  // of the cluster being opened
   for (const uint32_t seed : order) {
     if (assigned[seed] != kNone) continue;
-    std::vector<uint32_t> members = {seed};
+    members.assign(1, seed);
     for (const Neighbour& nb : sorted(seed)) {
-      if (assigned[nb.item] == kNone &&
-          similar_to_all(nb.item, members, seed)) {
-        members.push_back(nb.item);
+      if (assigned[nb.item] != kNone) continue;
+      bool similar_to_all = true;
+      for (size_t k = 1; k < members.size() && similar_to_all; ++k) {
+        similar_to_all = similarity(nb.item, members[k]) >= threshold;
       }
+      if (similar_to_all) members.push_back(nb.item);
     }
     if (members.size() >= 2) {
-      const int32_t id = static_cast<int32_t>(clusters.size());
-      for (const uint32_t m : members) assigned[m] = id;
-      clusters.push_back(std::move(members));
+      const uint32_t id = static_cast<uint32_t>(chains.size());
+      for (size_t k = 0; k < members.size(); ++k) {
+        assigned[members[k]] = id;
+        if (k + 1 < members.size()) next[members[k]] = members[k + 1];
+      }
+      chains.push_back(Chain{members.front(), members.back()});
       continue;
     }
     for (const Neighbour& nb : sorted(seed)) {
-      const int32_t id = assigned[nb.item];
-      if (id != kNone && similar_to_all(seed, clusters[id], nb.item)) {
+      const uint32_t id = assigned[nb.item];
+      if (id != kNone && similar_to_chain(seed, id, nb.item)) {
         assigned[seed] = id;
-        clusters[id].push_back(seed);
+        next[chains[id].tail] = seed;
+        chains[id].tail = seed;
         break;
       }
     }
   }
-  for (std::vector<uint32_t>& members : clusters) {
-    std::sort(members.begin(), members.end());
+  Release(order);
+
+  // Clusters in order of first member: each written when the scan of
+  // items in ascending order meets its smallest.
+  ClusterList clusters;
+  clusters.ends.reserve(chains.size());
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t id = assigned[i];
+    if (id == kNone || chains[id].head == kNone) continue;  // written
+    const size_t begin = clusters.members.size();
+    for (uint32_t m = chains[id].head; m != kNone; m = next[m]) {
+      clusters.members.push_back(m);
+    }
+    std::sort(clusters.members.begin() + static_cast<ptrdiff_t>(begin),
+              clusters.members.end());
+    clusters.ends.push_back(static_cast<uint32_t>(clusters.members.size()));
+    chains[id].head = kNone;
   }
-  std::sort(clusters.begin(), clusters.end(),
-            [](const std::vector<uint32_t>& x, const std::vector<uint32_t>& y) {
-              return x.front() < y.front();
-            });
   return clusters;
 }
 
@@ -206,7 +239,7 @@ void SortMostSimilarFirst(absl::Span<Neighbour> list) {
 
 }  // namespace
 
-std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
+ClusterList ClusterWithoutChaining(
     size_t n, absl::Span<const SimilarPair> edges, double threshold,
     absl::FunctionRef<double(uint32_t, uint32_t)> similarity) {
   // Each item's neighbours at [first[i], first[i + 1]) of `neighbours`.
@@ -257,7 +290,7 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
       threshold, known_or_computed);
 }
 
-std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
+ClusterList ClusterWithoutChaining(
     size_t n, NeighbourReader neighbours, double threshold,
     absl::FunctionRef<double(uint32_t, uint32_t)> similarity) {
   std::vector<uint32_t> degree(n);

@@ -58,6 +58,25 @@ std::vector<SimilarPair> VerifyCandidates(
     absl::Span<const std::pair<uint32_t, uint32_t>> candidates,
     absl::Span<const ShingleSet> sets, double threshold, int threads);
 
+// Clusters in one flat array, as the overloads below for many items return
+// them: cluster c's members, ascending, are members[c ? ends[c - 1] : 0,
+// ends[c]); clusters are ordered by first member. 4 bytes per member and
+// per cluster: a vector per cluster cost ~50 bytes more each, which a group
+// of millions of sentences joined by verified pairs could not afford
+// (engine/spilled_candidates.h).
+struct ClusterList {
+  std::vector<uint32_t> members;
+  std::vector<uint32_t> ends;
+
+  size_t size() const { return ends.size(); }
+  absl::Span<const uint32_t> operator[](size_t c) const {
+    const uint32_t begin = c == 0 ? 0 : ends[c - 1];
+    return absl::MakeConstSpan(members.data() + begin, ends[c] - begin);
+  }
+  std::vector<std::vector<uint32_t>> ToVectors() const;
+  bool operator==(const ClusterList&) const = default;
+};
+
 // ClusterWithoutChaining()
 //
 // Clusters of two or more items in which every pair has exact Jaccard >=
@@ -75,9 +94,9 @@ std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
 // (engine/spilled_candidates.h, for a group of texts larger than memory):
 // `similarity(x, y)` is JaccardIfAtLeast() of items x and y (the exact
 // Jaccard when it is >= `threshold`, anything below it otherwise), asked
-// only about pairs that are not edges. Memory: 32 bytes per edge and ~28
-// per item.
-std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
+// only about pairs that are not edges. Memory: 32 bytes per edge, ~32 per
+// item, 12 per cluster.
+ClusterList ClusterWithoutChaining(
     size_t n, absl::Span<const SimilarPair> edges, double threshold,
     absl::FunctionRef<double(uint32_t, uint32_t)> similarity);
 
@@ -93,10 +112,11 @@ struct Neighbour {
 // for the items the clustering visits (engine/spilled_candidates.h reads
 // them from a scratch file). The result equals that of the overload above
 // given the same edges sorted by (a, b): an item's similarities are summed
-// in the same order. Memory: ~24 bytes per item and one neighbour list.
+// in the same order. Memory: one neighbour list, 16 bytes per item and 12
+// per cluster (the result's 4 per member and per cluster included).
 using NeighbourReader =
     absl::FunctionRef<void(uint32_t, std::vector<Neighbour>&)>;
-std::vector<std::vector<uint32_t>> ClusterWithoutChaining(
+ClusterList ClusterWithoutChaining(
     size_t n, NeighbourReader neighbours, double threshold,
     absl::FunctionRef<double(uint32_t, uint32_t)> similarity);
 

@@ -520,21 +520,21 @@ using TextSimilarity = absl::FunctionRef<double(uint32_t, uint32_t, double)>;
 
 // ClusterWithoutChaining() of a list of texts, over edges or neighbour
 // lists, given the similarity of two of them at the threshold.
-using Clustering =
-    absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint32_t>>>(
-        absl::FunctionRef<double(uint32_t, uint32_t)>)>;
+using Clustering = absl::FunctionRef<absl::StatusOr<ClusterList>(
+    absl::FunctionRef<double(uint32_t, uint32_t)>)>;
 
 // The clusters of the texts `indexes` (ascending) found by `clustering`
 // (over positions in `indexes`), passed to `emit` as indexes.
 absl::Status EmitClusters(absl::Span<const uint32_t> indexes,
                           Clustering clustering, double threshold,
                           TextSimilarity similarity, EmitCluster emit) {
-  NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint32_t>> clusters,
+  NEARDUP_ASSIGN_OR_RETURN(const ClusterList clusters,
                            clustering([&](uint32_t x, uint32_t y) {
                              return similarity(x, y, threshold);
                            }));
   std::vector<uint32_t> members;
-  for (const std::vector<uint32_t>& cluster : clusters) {
+  for (size_t c = 0; c < clusters.size(); ++c) {
+    const absl::Span<const uint32_t> cluster = clusters[c];
     members.clear();
     for (const uint32_t m : cluster) members.push_back(indexes[m]);
     NEARDUP_RETURN_IF_ERROR(emit(members, [&](size_t x, size_t y) {
@@ -554,7 +554,7 @@ absl::Status EmitClustersOfSets(absl::Span<const uint32_t> indexes,
   return EmitClusters(
       indexes,
       [&](absl::FunctionRef<double(uint32_t, uint32_t)> at_threshold)
-          -> absl::StatusOr<std::vector<std::vector<uint32_t>>> {
+          -> absl::StatusOr<ClusterList> {
         return ClusterWithoutChaining(indexes.size(), edges, threshold,
                                       at_threshold);
       },
@@ -727,8 +727,8 @@ absl::Status ClusterGroup(GroupNeighbours& group, double threshold,
   const absl::Span<const uint32_t> indexes = group.texts();
   const auto clustering =
       [&](absl::FunctionRef<double(uint32_t, uint32_t)> at_threshold)
-      -> absl::StatusOr<std::vector<std::vector<uint32_t>>> {
-    std::vector<std::vector<uint32_t>> clusters = ClusterWithoutChaining(
+      -> absl::StatusOr<ClusterList> {
+    ClusterList clusters = ClusterWithoutChaining(
         indexes.size(),
         [&](uint32_t i, std::vector<Neighbour>& out) { group.Read(i, out); },
         threshold, at_threshold);
@@ -742,8 +742,9 @@ absl::Status ClusterGroup(GroupNeighbours& group, double threshold,
     return EmitClusters(
         indexes,
         [&](absl::FunctionRef<double(uint32_t, uint32_t)> at_threshold)
-            -> absl::StatusOr<std::vector<std::vector<uint32_t>>> {
-          NEARDUP_ASSIGN_OR_RETURN(auto clusters, clustering(at_threshold));
+            -> absl::StatusOr<ClusterList> {
+          NEARDUP_ASSIGN_OR_RETURN(ClusterList clusters,
+                                   clustering(at_threshold));
           NEARDUP_RETURN_IF_ERROR(cache.status());
           return clusters;
         },
@@ -799,7 +800,8 @@ absl::Status ForEachVerifiedPair(
 // back from a scratch file (a group chained by millions of verified
 // pairs); its sets in the other half. Memory: 8 bytes per text with a
 // verified pair while the pairs are grouped, then 12 bytes per text of the
-// group being clustered and ClusterWithoutChaining()'s ~24.
+// group being clustered and ClusterWithoutChaining()'s 16, and 12 per
+// cluster.
 absl::Status EmitGroups(const SpillFile& edge_file, uint64_t count,
                         std::vector<uint64_t> paired,
                         const ComponentVerification& options,

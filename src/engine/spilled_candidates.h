@@ -270,9 +270,10 @@ ComponentVerification LevelVerification(const EngineOptions& options,
 // clustering asks for them, kept within that half. Pairs are read in order
 // through Component::ReadPairs(), those of one block at a time. Memory
 // beyond the shares, for a larger component: a bit per text while it is
-// verified, 8 bytes per text with a verified pair, and ~36 bytes per text
-// of the group being clustered (its list offsets and
-// ClusterWithoutChaining()'s arrays), whatever its number of pairs.
+// verified, 8 bytes per text with a verified pair, and ~28 bytes per text
+// of the group being clustered and 12 per cluster found in it (its list
+// offsets and ClusterWithoutChaining()'s arrays), whatever its number of
+// pairs.
 using ReadSets =
     absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint64_t>>>(
         absl::Span<const uint32_t>)>;

@@ -39,12 +39,12 @@
 // quarter to sort pairs by component and a quarter for the shingle sets of
 // a batch of components, a quarter each for the two sorts of overlaps. Not
 // bounded: 8 bytes per text with a verified pair in the largest component
-// while it is verified, ~36 bytes per text of its largest verified group,
-// and ~2 bytes per text in a candidate pair. The budget is one of resident
-// memory, so a buffer freed must leave it: glibc's malloc hands it back
-// only with its mmap threshold fixed: a program embedding ScanStream()
-// calls KeepLargeBuffersOutOfTheHeap() (base/release.h) first, as the CLI
-// does. Disk: about the corpus size (the
+// while it is verified, ~28 bytes per text of its largest verified group
+// and 12 per cluster in it, and ~2 bytes per text in a candidate pair. The
+// budget is one of resident memory, so a buffer freed must leave it:
+// glibc's malloc hands it back only with its mmap threshold fixed: a
+// program embedding ScanStream() calls KeepLargeBuffersOutOfTheHeap()
+// (base/release.h) first, as the CLI does. Disk: about the corpus size (the
 // document store) plus signatures and band keys; with passages, ~num_perm
 // values and 31 band keys per sentence: ~15 times the text written, ~10 times
 // on disk at once (the signatures are released once their band keys and low
