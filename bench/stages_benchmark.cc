@@ -47,11 +47,17 @@ std::string NewsText(size_t bytes) {
   return text;
 }
 
-void BM_Normalize(benchmark::State& state) {
+// `normalize` over news text of state.range(0) bytes.
+template <typename Normalizer>
+void RunNormalize(benchmark::State& state, Normalizer normalize) {
   const std::string text = NewsText(static_cast<size_t>(state.range(0)));
-  for (auto _ : state) benchmark::DoNotOptimize(Normalize(text));
+  for (auto _ : state) benchmark::DoNotOptimize(normalize(text));
   state.SetBytesProcessed(state.iterations() *
                           static_cast<int64_t>(text.size()));
+}
+
+void BM_Normalize(benchmark::State& state) {
+  RunNormalize(state, [](absl::string_view s) { return Normalize(s); });
 }
 BENCHMARK(BM_Normalize)->Range(1 << 10, 1 << 20);
 
@@ -84,10 +90,7 @@ void BM_NormalizeOcr(benchmark::State& state) {
 BENCHMARK(BM_NormalizeOcr)->Arg(1)->Arg(0);
 
 void BM_NormalizeText(benchmark::State& state) {
-  const std::string text = NewsText(static_cast<size_t>(state.range(0)));
-  for (auto _ : state) benchmark::DoNotOptimize(NormalizeText(text));
-  state.SetBytesProcessed(state.iterations() *
-                          static_cast<int64_t>(text.size()));
+  RunNormalize(state, [](absl::string_view s) { return NormalizeText(s); });
 }
 BENCHMARK(BM_NormalizeText)->Range(1 << 10, 1 << 20);
 

@@ -699,7 +699,7 @@ absl::Status RunEval(const std::vector<std::string>& paths,
 // setting, even empty, wins, and the second start finds it set), nor
 // LD_PRELOAD (another allocator, or valgrind, which would not follow the
 // restart), nor under AddressSanitizer, nor with --memory, whose budget the
-// 64 MiB steps overran (chronam within 100M peaked at 105 MiB). Returns
+// 64 MiB steps overran (chronam within 100M peaked at 102-104 MiB). Returns
 // only if it did not restart.
 void RestartWithHugePageHeap(char** argv) {
 #if defined(__linux__) && defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
