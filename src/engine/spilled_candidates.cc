@@ -26,22 +26,6 @@ void SetBit(std::vector<uint64_t>& bits, uint64_t i) {
   bits[i / 64] |= uint64_t{1} << (i % 64);
 }
 
-// base + i for each bit i set, ascending.
-std::vector<uint32_t> SetBits(const std::vector<uint64_t>& bits,
-                              uint32_t base) {
-  size_t count = 0;
-  for (const uint64_t word : bits) count += std::popcount(word);
-  std::vector<uint32_t> set;
-  set.reserve(count);
-  for (size_t w = 0; w < bits.size(); ++w) {
-    for (uint64_t word = bits[w]; word != 0; word &= word - 1) {
-      set.push_back(base +
-                    static_cast<uint32_t>(w * 64 + std::countr_zero(word)));
-    }
-  }
-  return set;
-}
-
 // The position of `text` in `texts` (ascending, holding it).
 uint32_t IndexOf(const std::vector<uint32_t>& texts, uint32_t text) {
   return static_cast<uint32_t>(
@@ -165,10 +149,7 @@ absl::Status PairBuckets(
 }
 
 CandidateGraph::CandidateGraph(uint32_t num_texts, std::string tmp_dir)
-    : num_texts_(num_texts),
-      tmp_dir_(std::move(tmp_dir)),
-      bits_((size_t{num_texts} + 64) / 64, 0),
-      rank_(bits_.size(), 0) {}
+    : num_texts_(num_texts), tmp_dir_(std::move(tmp_dir)) {}
 
 absl::StatusOr<CandidateGraph> CandidateGraph::Build(
     SortedRuns<CandidatePair>& runs, uint32_t num_texts,
@@ -177,37 +158,22 @@ absl::StatusOr<CandidateGraph> CandidateGraph::Build(
   NEARDUP_ASSIGN_OR_RETURN(graph.file_, SpillFile::Create(tmp_dir));
   std::optional<CandidatePair> last;
   absl::Status status;
+  std::vector<uint64_t> paired((size_t{num_texts} + 63) / 64, 0);
   NEARDUP_RETURN_IF_ERROR(runs.Merge([&](const CandidatePair& pair) {
     if (last == pair || !status.ok()) return;
     last = pair;
     status = graph.file_->Append(&pair, sizeof(pair));
     ++graph.pairs_;
-    graph.bits_[pair.a / 64] |= uint64_t{1} << (pair.a % 64);
-    graph.bits_[pair.b / 64] |= uint64_t{1} << (pair.b % 64);
+    SetBit(paired, pair.a);
+    SetBit(paired, pair.b);
   }));
   NEARDUP_RETURN_IF_ERROR(status);
   NEARDUP_RETURN_IF_ERROR(graph.file_->Flush());
-  uint32_t rank = 0;
-  for (size_t w = 0; w < graph.bits_.size(); ++w) {
-    graph.rank_[w] = rank;
-    rank += static_cast<uint32_t>(std::popcount(graph.bits_[w]));
-  }
-  graph.texts_ = rank;
+  graph.paired_ = SortedIds::FromBits(std::move(paired), 0);
   return graph;
 }
 
 uint64_t CandidateGraph::bytes() const { return file_->size(); }
-
-uint32_t CandidateGraph::NextText(uint32_t text) const {
-  if (text >= num_texts_) return num_texts_;
-  size_t w = text / 64;
-  uint64_t word = bits_[w] & (~uint64_t{0} << (text % 64));
-  while (word == 0) {
-    if (++w == bits_.size()) return num_texts_;
-    word = bits_[w];
-  }
-  return static_cast<uint32_t>(w * 64 + std::countr_zero(word));
-}
 
 absl::Status CandidateGraph::ForEachPairChunk(
     absl::FunctionRef<void(absl::Span<const CandidatePair>)> visit) const {
@@ -243,7 +209,7 @@ absl::Status CandidateGraph::ForEachComponentBatch(
                            SortedRuns<RootedPair>::Create(
                                tmp_dir_, static_cast<size_t>(sort_bytes)));
   {
-    DisjointSets sets(texts_);
+    DisjointSets sets(texts());
     NEARDUP_RETURN_IF_ERROR(
         ForEachPairChunk([&](absl::Span<const CandidatePair> chunk) {
           for (const CandidatePair& p : chunk) sets.Join(Rank(p.a), Rank(p.b));
@@ -280,7 +246,7 @@ absl::Status CandidateGraph::ForEachComponentBatch(
         batch_cost = 0;
       }
       NEARDUP_ASSIGN_OR_RETURN(spilled, SpillFile::Create(tmp_dir_));
-      marked.assign(bits_.size(), 0);
+      marked.assign((size_t{num_texts_} + 63) / 64, 0);
     }
     CandidatePair written[1024];
     for (size_t begin = 0; begin < pairs.size(); begin += std::size(written)) {
@@ -306,7 +272,7 @@ absl::Status CandidateGraph::ForEachComponentBatch(
       status = spill_pairs();
       if (status.ok()) status = spilled->Flush();
       if (!status.ok()) return;
-      c.texts = SetBits(marked, 0);
+      c.texts = SortedIds::FromBits(std::move(marked), 0);
       Release(marked);
       Release(pairs);
       c.spilled = std::move(spilled);
@@ -325,29 +291,28 @@ absl::Status CandidateGraph::ForEachComponentBatch(
           SetBit(seen, a - first);
           SetBit(seen, b - first);
         }
-        c.texts = SetBits(seen, first);
+        c.texts = SortedIds::FromBits(std::move(seen), first);
       } else {
-        c.texts.reserve(2 * pairs.size());
+        std::vector<uint32_t> texts;
+        texts.reserve(2 * pairs.size());
         for (const auto& [a, b] : pairs) {
-          c.texts.push_back(a);
-          c.texts.push_back(b);
+          texts.push_back(a);
+          texts.push_back(b);
         }
-        std::sort(c.texts.begin(), c.texts.end());
-        c.texts.erase(std::unique(c.texts.begin(), c.texts.end()),
-                      c.texts.end());
-        c.texts.shrink_to_fit();
+        std::sort(texts.begin(), texts.end());
+        texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+        c.texts = SortedIds(std::move(texts));
       }
       for (auto& [a, b] : pairs) {
-        a = IndexOf(c.texts, a);
-        b = IndexOf(c.texts, b);
+        a = c.texts.IndexOf(a);
+        b = c.texts.IndexOf(b);
       }
       cost = pairs.capacity() * sizeof(TextPair);  // as held
       c.pairs = std::move(pairs);
       Release(pairs);
     }
-    for (const uint32_t text : c.texts) {
-      cost += sizeof(uint32_t) + text_bytes(text);
-    }
+    cost += c.texts.memory_bytes();
+    for (size_t i = 0; i < c.texts.size(); ++i) cost += text_bytes(c.texts[i]);
     if (!batch.empty() && batch_cost + cost > batch_bytes) {
       status = visit(batch);
       batch.clear();
@@ -383,7 +348,7 @@ absl::Status Component::ReadPairs(uint64_t begin,
                                           read.data(),
                                           read.size() * sizeof(CandidatePair)));
   for (size_t i = 0; i < read.size(); ++i) {
-    out[i] = TextPair(IndexOf(texts, read[i].a), IndexOf(texts, read[i].b));
+    out[i] = TextPair(texts.IndexOf(read[i].a), texts.IndexOf(read[i].b));
   }
   return absl::OkStatus();
 }
@@ -798,10 +763,10 @@ absl::Status ForEachVerifiedPair(
 // of a group are brought together by an external sort in a quarter of
 // options.share_bytes; they are held in another quarter, or past it read
 // back from a scratch file (a group chained by millions of verified
-// pairs); its sets in the other half. Memory: 8 bytes per text with a
-// verified pair while the pairs are grouped, then 12 bytes per text of the
-// group being clustered and ClusterWithoutChaining()'s 16, and 12 per
-// cluster.
+// pairs); its sets in the other half. Memory: 4 bytes per text with a
+// verified pair and a bit and a half per text of the component while the
+// pairs are grouped, then 12 bytes per text of the group being clustered
+// and ClusterWithoutChaining()'s 16, and 12 per cluster.
 absl::Status EmitGroups(const SpillFile& edge_file, uint64_t count,
                         std::vector<uint64_t> paired,
                         const ComponentVerification& options,
@@ -814,16 +779,15 @@ absl::Status EmitGroups(const SpillFile& edge_file, uint64_t count,
                                            static_cast<size_t>(quarter)));
   absl::Status status;
   {
-    const std::vector<uint32_t> texts = SetBits(paired, 0);
-    Release(paired);
+    const SortedIds texts = SortedIds::FromBits(std::move(paired), 0);
     DisjointSets groups(texts.size());  // over positions in `texts`
     NEARDUP_RETURN_IF_ERROR(
         ForEachVerifiedPair(edge_file, count, [&](const SimilarPair& e) {
-          groups.Join(IndexOf(texts, e.a), IndexOf(texts, e.b));
+          groups.Join(texts.IndexOf(e.a), texts.IndexOf(e.b));
         }));
     NEARDUP_RETURN_IF_ERROR(
         ForEachVerifiedPair(edge_file, count, [&](const SimilarPair& e) {
-          const uint32_t group = groups.Find(IndexOf(texts, e.a));
+          const uint32_t group = groups.Find(texts.IndexOf(e.a));
           if (status.ok()) {
             status = by_group->Add({group, e.a, e.b, e.similarity});
           }

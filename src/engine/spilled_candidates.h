@@ -25,7 +25,6 @@
 #ifndef NEARDUP_ENGINE_SPILLED_CANDIDATES_H_
 #define NEARDUP_ENGINE_SPILLED_CANDIDATES_H_
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -39,6 +38,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "base/sorted_ids.h"
 #include "engine/cluster_spill.h"
 #include "engine/options.h"
 #include "engine/scan.h"
@@ -109,7 +109,9 @@ absl::Status PairBuckets(
 
 // A connected component of candidate pairs.
 struct Component {
-  std::vector<uint32_t> texts;  // ascending
+  // Its texts: a large component's as a bit per text below the last one
+  // when that takes less memory than 4 bytes per text.
+  SortedIds texts;
   // Its pairs as indexes into `texts`, ascending: held in `pairs`, or, for
   // a component with too many to hold (long chains of candidates join
   // millions), written as texts to `spilled`. Read them with PairCount()
@@ -128,7 +130,7 @@ struct Component {
 // CandidateGraph
 //
 // The candidate pairs of one level, unique and sorted in a scratch file,
-// and the texts they join. Memory: a bit and a half per text below
+// and the texts they join. Memory: at most a bit and a half per text below
 // `num_texts`; the pairs stay on disk (8 bytes each).
 class CandidateGraph {
  public:
@@ -140,29 +142,25 @@ class CandidateGraph {
 
   uint64_t pairs() const { return pairs_; }
   // Texts in at least one pair.
-  uint32_t texts() const { return texts_; }
+  uint32_t texts() const { return static_cast<uint32_t>(paired_.size()); }
   // Scratch bytes written (the pairs file).
   uint64_t bytes() const;
-  // Bytes held in memory (a bit and a half per text).
-  uint64_t memory_bytes() const {
-    return bits_.capacity() * sizeof(uint64_t) +
-           rank_.capacity() * sizeof(uint32_t);
-  }
+  // Bytes held in memory (at most a bit and a half per text).
+  uint64_t memory_bytes() const { return paired_.memory_bytes(); }
   // The number of a text in a pair among those texts, ascending (0 ...
   // texts() - 1); meaningless for another text.
-  uint32_t Rank(uint32_t text) const {
-    const uint64_t below =
-        bits_[text / 64] & ((uint64_t{1} << (text % 64)) - 1);
-    return rank_[text / 64] + static_cast<uint32_t>(std::popcount(below));
-  }
+  uint32_t Rank(uint32_t text) const { return paired_.IndexOf(text); }
   // The first text in a pair at or after `text`, or num_texts when none.
-  uint32_t NextText(uint32_t text) const;
+  uint32_t NextText(uint32_t text) const {
+    return paired_.FirstAtOrAfter(text).value_or(num_texts_);
+  }
 
   // ForEachComponentBatch()
   //
   // The connected components, ordered by smallest text, handed to `visit`
-  // in batches that cost at most `batch_bytes` (8 bytes per pair, plus 4
-  // and text_bytes(text) per text; a component costing more comes alone).
+  // in batches that cost at most `batch_bytes` (8 bytes per pair, plus
+  // Component::texts and text_bytes(text) per text; a component costing
+  // more comes alone).
   // A component with more pairs than half of `batch_bytes` holds keeps
   // them in a scratch file (Component::spilled). Pairs are sorted by
   // component in `sort_bytes` of memory and the graph's tmp_dir. Returns
@@ -183,9 +181,7 @@ class CandidateGraph {
   std::string tmp_dir_;
   std::unique_ptr<SpillFile> file_;
   uint64_t pairs_ = 0;
-  uint32_t texts_ = 0;
-  std::vector<uint64_t> bits_;  // texts in a pair
-  std::vector<uint32_t> rank_;  // texts in a pair before each word of bits_
+  SortedIds paired_;  // texts in a pair
 };
 
 // FindSpilledCandidates()
@@ -270,10 +266,10 @@ ComponentVerification LevelVerification(const EngineOptions& options,
 // clustering asks for them, kept within that half. Pairs are read in order
 // through Component::ReadPairs(), those of one block at a time. Memory
 // beyond the shares, for a larger component: a bit per text while it is
-// verified, 8 bytes per text with a verified pair, and ~28 bytes per text
-// of the group being clustered and 12 per cluster found in it (its list
-// offsets and ClusterWithoutChaining()'s arrays), whatever its number of
-// pairs.
+// verified, then 4 bytes per text with a verified pair and a bit and a half
+// per text, and ~28 bytes per text of the group being clustered and 12 per
+// cluster found in it (its list offsets and ClusterWithoutChaining()'s
+// arrays), whatever its number of pairs.
 using ReadSets =
     absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint64_t>>>(
         absl::Span<const uint32_t>)>;

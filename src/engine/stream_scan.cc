@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/parallel.h"
 #include "base/release.h"
+#include "base/sorted_ids.h"
 #include "base/status_macros.h"
 #include "cluster/cluster.h"
 #include "engine/build_cluster.h"
@@ -274,8 +275,7 @@ class StreamScanner {
   // The documents of groups[i] for each i of `indexes` shingled, read from
   // the store.
   absl::StatusOr<std::vector<std::vector<uint64_t>>> ShingleGroups(
-      absl::Span<const uint32_t> groups,
-      absl::Span<const uint32_t> indexes) const {
+      const SortedIds& groups, absl::Span<const uint32_t> indexes) const {
     std::vector<std::vector<uint64_t>> sets;
     for (const uint32_t i : indexes) {
       NEARDUP_ASSIGN_OR_RETURN(

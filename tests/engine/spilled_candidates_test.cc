@@ -22,6 +22,20 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// The texts 0 ... n - 1, held as an array.
+SortedIds TextsBelow(uint32_t n) {
+  std::vector<uint32_t> texts(n);
+  std::iota(texts.begin(), texts.end(), 0u);
+  return SortedIds(std::move(texts));
+}
+
+// The same texts held as a bit each, as a large component holds them.
+SortedIds TextsBelowAsBits(uint32_t n) {
+  std::vector<uint64_t> bits((n + 63) / 64, 0);
+  for (uint32_t i = 0; i < n; ++i) bits[i / 64] |= uint64_t{1} << (i % 64);
+  return SortedIds::FromBits(std::move(bits), 0);
+}
+
 // Pairs among `num_texts` texts: many small components, some texts in no
 // pair, one long chain, and pairs of texts far apart, each pair added three
 // times in shuffled order (as the bands of LSH repeat them).
@@ -116,12 +130,15 @@ TEST(CandidateGraphTest, ComponentsEqualAPlainUnionFindWhateverTheMemory) {
               ++batches;
               uint64_t cost = 0;
               for (const Component& c : batch) {
-                cost += c.pairs.size() * 8 + c.texts.size() * 104;
+                cost += c.pairs.size() * 8 + c.texts.memory_bytes() +
+                        c.texts.size() * 100;
                 EXPECT_EQ(c.spilled != nullptr, c.PairCount() > 1024);
                 spilled += c.spilled != nullptr;
                 std::vector<TextPair> local(c.PairCount());
                 EXPECT_THAT(c.ReadPairs(0, absl::MakeSpan(local)), IsOk());
-                EXPECT_TRUE(std::is_sorted(c.texts.begin(), c.texts.end()));
+                for (size_t i = 1; i < c.texts.size(); ++i) {
+                  EXPECT_LT(c.texts[i - 1], c.texts[i]);
+                }
                 EXPECT_TRUE(std::is_sorted(local.begin(), local.end()));
                 std::set<std::pair<uint32_t, uint32_t>> got;
                 for (const auto& [x, y] : local) {
@@ -228,8 +245,7 @@ ChainedComponent MakeChainedComponent() {
     if (a > b) std::swap(a, b);
   }
   std::sort(pairs.begin(), pairs.end());
-  c.component.texts.resize(c.sets.size());
-  std::iota(c.component.texts.begin(), c.component.texts.end(), 0u);
+  c.component.texts = TextsBelow(static_cast<uint32_t>(c.sets.size()));
   c.component.pairs = pairs;
   return c;
 }
@@ -292,7 +308,8 @@ TEST(VerifyComponentTest, InPiecesClustersAsAllAtOnce) {
   // many pairs to hold keeps them.
   TempDir dir;
   Component on_disk;
-  on_disk.texts = c.component.texts;
+  on_disk.texts = TextsBelowAsBits(static_cast<uint32_t>(c.sets.size()));
+  ASSERT_LT(on_disk.texts.memory_bytes(), c.component.texts.memory_bytes());
   absl::StatusOr<std::unique_ptr<SpillFile>> file =
       SpillFile::Create(dir.path());
   ASSERT_TRUE(file.ok()) << file.status();
@@ -366,8 +383,7 @@ ChainedComponent MakeSlidingChain() {
       c.component.pairs.emplace_back(i, j);
     }
   }
-  c.component.texts.resize(kTexts);
-  std::iota(c.component.texts.begin(), c.component.texts.end(), 0u);
+  c.component.texts = TextsBelow(kTexts);
   return c;
 }
 
