@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "base/release.h"
 
 namespace neardup {
 namespace {
@@ -49,11 +50,14 @@ SpillFile::~SpillFile() { close(fd_); }
 absl::Status SpillFile::Append(const void* data, size_t size) {
   const char* bytes = static_cast<const char*>(data);
   if (buffer_.size() + size > kWriteBuffer) {
-    NEARDUP_RETURN_IF_ERROR(Flush());
+    NEARDUP_RETURN_IF_ERROR(WriteAll(buffer_.data(), buffer_.size()));
+    buffer_.clear();  // kept for the appends to come
   }
   if (size > kWriteBuffer) {  // written as it is, never copied
     NEARDUP_RETURN_IF_ERROR(WriteAll(bytes, size));
   } else {
+    // Reserved whole: growing by doubling held 1.5 MB at each step.
+    if (buffer_.capacity() == 0) buffer_.reserve(kWriteBuffer);
     buffer_.insert(buffer_.end(), bytes, bytes + size);
   }
   size_ += size;
@@ -62,7 +66,7 @@ absl::Status SpillFile::Append(const void* data, size_t size) {
 
 absl::Status SpillFile::Flush() {
   NEARDUP_RETURN_IF_ERROR(WriteAll(buffer_.data(), buffer_.size()));
-  buffer_.clear();
+  Release(buffer_);
   return absl::OkStatus();
 }
 

@@ -59,7 +59,10 @@ class SpillFile {
   SpillFile& operator=(const SpillFile&) = delete;
 
   absl::Status Append(const void* data, size_t size);
-  // Writes out what Append() buffered; ReadAt() sees only flushed bytes.
+  // Writes out what Append() buffered and frees the buffer (1 MB, taken
+  // again by the next Append()): call it once writing is done, so that a
+  // file only read from then on holds no memory. ReadAt() sees only
+  // flushed bytes.
   absl::Status Flush();
   // Reads exactly `size` bytes at `offset`.
   absl::Status ReadAt(uint64_t offset, void* out, size_t size) const;

@@ -112,6 +112,26 @@ TEST(SpillFileTest, ReadsBackWhatWasAppendedAndNamesABadDirectory) {
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("missing")));
 }
 
+TEST(SpillFileTest, AppendsAfterAFlushFollowTheFlushedBytes) {
+  // Small appends past a full buffer (1 MB), a flush, which frees the
+  // buffer, then more appends into a new one.
+  TempDir dir;
+  auto file = *SpillFile::Create(dir.path());
+  std::vector<uint64_t> values(400000);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = i * 0x9E3779B97F4A7C15;
+  for (size_t i = 0; i < 200000; ++i) {
+    ASSERT_THAT(file->Append(&values[i], sizeof(uint64_t)), IsOk());
+  }
+  ASSERT_THAT(file->Flush(), IsOk());
+  for (size_t i = 200000; i < values.size(); ++i) {
+    ASSERT_THAT(file->Append(&values[i], sizeof(uint64_t)), IsOk());
+  }
+  ASSERT_THAT(file->Flush(), IsOk());
+  std::vector<uint64_t> read(values.size());
+  ASSERT_THAT(file->ReadAt(0, read.data(), 8 * read.size()), IsOk());
+  EXPECT_EQ(read, values);
+}
+
 TEST(DocumentStoreTest, GivesBackEachDocumentByPosition) {
   TempDir dir;
   auto store = *DocumentStore::Create(dir.path());
