@@ -38,25 +38,27 @@
 // band keys before a run is written, an eighth for candidate pairs, a
 // quarter to sort pairs by component and a quarter for the shingle sets of
 // a batch of components, a quarter each for the two sorts of overlaps. Not
-// bounded: 8 bytes per text with a verified pair in the largest component
-// while it is verified, ~28 bytes per text of its largest verified group
-// and 12 per cluster in it, and ~2 bytes per text in a candidate pair. The
-// budget is one of resident memory, so a buffer freed must leave it:
-// glibc's malloc hands it back only with its mmap threshold fixed: a
-// program embedding ScanStream() calls KeepLargeBuffersOutOfTheHeap()
-// (base/release.h) first, as the CLI does. Disk: about the corpus size (the
-// document store) plus signatures and band keys; with passages, ~num_perm
-// values and 31 band keys per sentence: ~15 times the text written, ~10 times
-// on disk at once (the signatures are released once their band keys and low
-// bytes are written).
+// bounded: the largest component's texts while it is verified (a bit and a
+// half per text of the level, or 4 bytes each where fewer), 4 bytes per
+// text with a verified pair in it, ~28 bytes per text of its largest
+// verified group and 12 per cluster in it, and ~2 bytes per text in a
+// candidate pair. The budget is one of resident memory, so a buffer freed
+// must leave it: glibc's malloc hands it back only with its mmap threshold
+// fixed: a program embedding ScanStream() calls
+// KeepLargeBuffersOutOfTheHeap() (base/release.h) first, as the CLI does.
+// Disk: about the corpus size (the document store) plus signatures and band
+// keys; with passages, ~num_perm values and 31 band keys per sentence: ~15
+// times the text written, ~10 times on disk at once (the signatures are
+// released once their band keys and low bytes are written).
 //
 // Measured (peak RSS, bench/past_memory.sh; README "Corpora larger than
 // memory"): 5.3 GB of generated news (2.66 M documents) within a 500 MB
 // budget, 445 MB at the document level; at both levels, the chronam1916 Q1
-// file within 100 MiB 73.6 MiB (Scan(): 2.62 GB), 319 MB of generated news
-// within 64 MiB 63.4 MiB (Scan(): 5.55 GB); over budget, 1.06 GB within 100
-// MiB at 113 MiB and 5.3 GB within 500 MB at 667 MiB, both while their
-// largest component (2.2 M and 13.7 M sentences) was verified.
+// file within 100 MiB 68 MiB (Scan(): 2.62 GB), 319 MB of generated news
+// within 64 MiB 53 MiB (Scan(): 5.55 GB), 1.06 GB within 100 MiB 97.5 MiB;
+// over budget, 5.3 GB within 500 MB at 667 MiB while its largest component
+// (13.7 M sentences) was verified, measured before that component's texts
+// took a bit and a half each instead of 4 bytes (55 MB there).
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, read));
