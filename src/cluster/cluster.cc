@@ -150,6 +150,8 @@ ClusterList GreedyCliqueCover(
     absl::FunctionRef<double(uint32_t, uint32_t)> similarity) {
   const uint32_t n = static_cast<uint32_t>(degree.size());
   std::vector<uint32_t> order;
+  order.reserve(static_cast<size_t>(
+      n - std::count(degree.begin(), degree.end(), uint32_t{0})));
   for (uint32_t i = 0; i < n; ++i) {
     if (degree[i] > 0) order.push_back(i);
   }
@@ -291,15 +293,14 @@ ClusterList ClusterWithoutChaining(
 }
 
 ClusterList ClusterWithoutChaining(
-    size_t n, NeighbourReader neighbours, double threshold,
+    absl::Span<const uint32_t> degree, NeighbourReader neighbours,
+    double threshold,
     absl::FunctionRef<double(uint32_t, uint32_t)> similarity) {
-  std::vector<uint32_t> degree(n);
-  std::vector<double> strength(n, 0.0);
+  std::vector<double> strength(degree.size(), 0.0);
   std::vector<Neighbour> list;
-  for (uint32_t i = 0; i < n; ++i) {
+  for (uint32_t i = 0; i < degree.size(); ++i) {
     list.clear();
     neighbours(i, list);
-    degree[i] = static_cast<uint32_t>(list.size());
     for (const Neighbour& nb : list) strength[i] += nb.similarity;
   }
   return GreedyCliqueCover(

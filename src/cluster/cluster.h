@@ -107,18 +107,20 @@ struct Neighbour {
 };
 
 // The same clusters again for a graph whose edges do not fit in memory
-// either: `neighbours(i, out)` appends item i's neighbours to `out` in
-// ascending item order; it is called for every item in order, then again
-// for the items the clustering visits (engine/spilled_candidates.h reads
-// them from a scratch file). The result equals that of the overload above
-// given the same edges sorted by (a, b): an item's similarities are summed
-// in the same order. Memory: one neighbour list, 16 bytes per item and 12
-// per cluster (the result's 4 per member and per cluster included).
+// either, over items 0 ... degree.size() - 1: `neighbours(i, out)` appends
+// item i's degree[i] neighbours to `out` in ascending item order; it is
+// called for every item in order, then again for the items the clustering
+// visits (engine/spilled_candidates.h reads them from a scratch file). The
+// result equals that of the overload above given the same edges sorted by
+// (a, b): an item's similarities are summed in the same order. Memory
+// beyond the degrees: one neighbour list, 16 bytes per item while the items
+// are ordered, then 12, and 12 per cluster (the result's 4 per member and
+// per cluster included).
 using NeighbourReader =
     absl::FunctionRef<void(uint32_t, std::vector<Neighbour>&)>;
 ClusterList ClusterWithoutChaining(
-    size_t n, NeighbourReader neighbours, double threshold,
-    absl::FunctionRef<double(uint32_t, uint32_t)> similarity);
+    absl::Span<const uint32_t> degree, NeighbourReader neighbours,
+    double threshold, absl::FunctionRef<double(uint32_t, uint32_t)> similarity);
 
 }  // namespace neardup
 

@@ -598,7 +598,11 @@ class SetCache {
 // The neighbour lists of one group of texts joined by verified pairs: its
 // texts (indexes into a component, ascending), each with its neighbours in
 // ascending order, held in memory up to `limit_bytes` and past that in a
-// scratch file. The first error of reading is kept in status().
+// scratch file. Memory beyond the neighbours held: 8 bytes per text (its
+// index and its degree; a list's place is summed from the degrees before it
+// since the last of an offset kept every kOffsetEvery texts, rather than
+// kept for each text: a generic sentence groups millions). The first error
+// of reading is kept in status().
 class GroupNeighbours {
  public:
   GroupNeighbours(uint64_t limit_bytes, const std::string& tmp_dir)
@@ -609,8 +613,15 @@ class GroupNeighbours {
   // a later one.
   absl::Status Add(uint32_t text, uint32_t neighbour, double similarity) {
     if (texts_.empty() || texts_.back() != text) {
+      if (texts_.size() % kOffsetEvery == 0) offsets_.push_back(count_);
       texts_.push_back(text);
-      first_.push_back(count_);
+      degree_.push_back(0);
+    }
+    ++degree_.back();
+    // Grown by doubling up to the limit, never past it.
+    if (buffer_.size() == buffer_.capacity()) {
+      buffer_.reserve(
+          std::min(limit_, std::max<size_t>(1024, 2 * buffer_.size())));
     }
     buffer_.push_back(Neighbour{neighbour, similarity});
     ++count_;
@@ -629,15 +640,15 @@ class GroupNeighbours {
   }
 
   bool empty() const { return texts_.empty(); }
-  // Spilled to a scratch file.
-  bool spilled() const { return file_ != nullptr; }
   absl::Span<const uint32_t> texts() const { return texts_; }
+  // The length of each text's list.
+  absl::Span<const uint32_t> degree() const { return degree_; }
 
   // Fills `out` with the neighbours of texts()[i], as positions in texts().
   void Read(uint32_t i, std::vector<Neighbour>& out) {
-    const uint64_t begin = first_[i];
-    const uint64_t end = i + 1 < first_.size() ? first_[i + 1] : count_;
-    out.resize(static_cast<size_t>(end - begin));
+    uint64_t begin = offsets_[i / kOffsetEvery];
+    for (uint32_t j = i - i % kOffsetEvery; j < i; ++j) begin += degree_[j];
+    out.resize(degree_[i]);
     if (file_ == nullptr) {
       std::copy_n(buffer_.begin() + static_cast<ptrdiff_t>(begin), out.size(),
                   out.begin());
@@ -655,13 +666,16 @@ class GroupNeighbours {
   // Empties it for the next group.
   void Clear() {
     texts_.clear();
-    first_.clear();
+    degree_.clear();
+    offsets_.clear();
     buffer_.clear();
     file_.reset();
     count_ = 0;
   }
 
  private:
+  static constexpr uint32_t kOffsetEvery = 32;
+
   // Moves the buffer to the scratch file.
   absl::Status Write() {
     if (file_ == nullptr) {
@@ -676,7 +690,8 @@ class GroupNeighbours {
   const size_t limit_;  // neighbours held in memory
   const std::string tmp_dir_;
   std::vector<uint32_t> texts_;
-  std::vector<uint64_t> first_;    // texts_[i]'s first neighbour
+  std::vector<uint32_t> degree_;   // of texts_[i]
+  std::vector<uint64_t> offsets_;  // of texts_[i * kOffsetEvery]'s list
   std::vector<Neighbour> buffer_;  // all neighbours, or those not written
   std::unique_ptr<SpillFile> file_;
   uint64_t count_ = 0;  // neighbours added
@@ -694,7 +709,7 @@ absl::Status ClusterGroup(GroupNeighbours& group, double threshold,
       [&](absl::FunctionRef<double(uint32_t, uint32_t)> at_threshold)
       -> absl::StatusOr<ClusterList> {
     ClusterList clusters = ClusterWithoutChaining(
-        indexes.size(),
+        group.degree(),
         [&](uint32_t i, std::vector<Neighbour>& out) { group.Read(i, out); },
         threshold, at_threshold);
     NEARDUP_RETURN_IF_ERROR(group.status());
@@ -765,8 +780,8 @@ absl::Status ForEachVerifiedPair(
 // back from a scratch file (a group chained by millions of verified
 // pairs); its sets in the other half. Memory: 4 bytes per text with a
 // verified pair and a bit and a half per text of the component while the
-// pairs are grouped, then 12 bytes per text of the group being clustered
-// and ClusterWithoutChaining()'s 16, and 12 per cluster.
+// pairs are grouped, then 8 bytes per text of the group being clustered
+// (GroupNeighbours) and ClusterWithoutChaining()'s 16, and 12 per cluster.
 absl::Status EmitGroups(const SpillFile& edge_file, uint64_t count,
                         std::vector<uint64_t> paired,
                         const ComponentVerification& options,
@@ -817,48 +832,25 @@ absl::Status EmitGroups(const SpillFile& edge_file, uint64_t count,
   return neighbours.empty() ? absl::OkStatus() : cluster_group();
 }
 
-}  // namespace
-
-absl::StatusOr<size_t> VerifyComponent(
-    const Component& component, const ComponentVerification& options,
-    absl::FunctionRef<uint64_t(uint32_t)> set_bytes, ReadSets read_sets,
-    EmitCluster emit) {
+// The pairs of a component whose sets exceed options.share_bytes, verified
+// in blocks of consecutive texts within half of it: pairs are sorted, so
+// those whose first text lies in a block are consecutive, and their second
+// texts lie in that block or after it, read in chunks within the other
+// half. Verified pairs go to `edge_file` block by block rather than being
+// held until the component ends, and the texts they join are marked in
+// `paired` (a bit per text of the component). The block's buffers (~20
+// bytes per pair of a block) are freed on return, before its verified
+// pairs are grouped and clustered.
+absl::Status VerifyInBlocks(const Component& component,
+                            const ComponentVerification& options,
+                            absl::FunctionRef<uint64_t(uint32_t)> set_bytes,
+                            ReadSets read_sets, SpillFile& edge_file,
+                            std::vector<uint64_t>& paired) {
   const double threshold = options.threshold;
-  const uint64_t share_bytes = options.share_bytes;
   const uint32_t n = static_cast<uint32_t>(component.texts.size());
-  uint64_t total = 0;
-  for (uint32_t i = 0; i < n; ++i) total += set_bytes(i);
   PairCursor cursor(component);
   std::vector<TextPair> block_pairs;
-  if (total <= share_bytes) {
-    std::vector<uint32_t> all(n);
-    std::iota(all.begin(), all.end(), 0u);
-    NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
-                             read_sets(all));
-    const std::vector<ShingleSet> spans(sets.begin(), sets.end());
-    std::vector<SimilarPair> edges;
-    do {
-      block_pairs.clear();
-      NEARDUP_RETURN_IF_ERROR(cursor.Take(n, PairCursor::kChunk, block_pairs));
-      for (const SimilarPair& e :
-           VerifyCandidates(block_pairs, spans, threshold, options.threads)) {
-        edges.push_back(e);
-      }
-    } while (!block_pairs.empty());
-    NEARDUP_RETURN_IF_ERROR(
-        EmitClustersOfSets(all, spans, edges, threshold, emit));
-    return edges.size();
-  }
-
-  // Blocks of consecutive texts; pairs are sorted, so those whose first
-  // text lies in a block are consecutive, and their second texts lie in
-  // that block or after it. Verified pairs go to `edge_file` block by block
-  // rather than being held until the component ends, and the texts they
-  // join are marked in `paired`.
-  NEARDUP_ASSIGN_OR_RETURN(const std::unique_ptr<SpillFile> edge_file,
-                           SpillFile::Create(options.tmp_dir));
-  std::vector<uint64_t> paired((size_t{n} + 63) / 64, 0);
-  const uint64_t half = share_bytes / 2;
+  const uint64_t half = options.share_bytes / 2;
   std::vector<SimilarPair> edges;  // of a block
   std::vector<uint32_t> block_texts, others, chunk;
   std::vector<double> similarities;  // of a block's pairs
@@ -936,10 +928,49 @@ absl::StatusOr<size_t> VerifyComponent(
       SetBit(paired, e.b);
     }
     NEARDUP_RETURN_IF_ERROR(
-        edge_file->Append(edges.data(), edges.size() * sizeof(SimilarPair)));
+        edge_file.Append(edges.data(), edges.size() * sizeof(SimilarPair)));
     edges.clear();
     begin = end;
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<size_t> VerifyComponent(
+    const Component& component, const ComponentVerification& options,
+    absl::FunctionRef<uint64_t(uint32_t)> set_bytes, ReadSets read_sets,
+    EmitCluster emit) {
+  const double threshold = options.threshold;
+  const uint32_t n = static_cast<uint32_t>(component.texts.size());
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < n; ++i) total += set_bytes(i);
+  if (total <= options.share_bytes) {
+    std::vector<uint32_t> all(n);
+    std::iota(all.begin(), all.end(), 0u);
+    NEARDUP_ASSIGN_OR_RETURN(const std::vector<std::vector<uint64_t>> sets,
+                             read_sets(all));
+    const std::vector<ShingleSet> spans(sets.begin(), sets.end());
+    PairCursor cursor(component);
+    std::vector<TextPair> block_pairs;
+    std::vector<SimilarPair> edges;
+    do {
+      block_pairs.clear();
+      NEARDUP_RETURN_IF_ERROR(cursor.Take(n, PairCursor::kChunk, block_pairs));
+      for (const SimilarPair& e :
+           VerifyCandidates(block_pairs, spans, threshold, options.threads)) {
+        edges.push_back(e);
+      }
+    } while (!block_pairs.empty());
+    NEARDUP_RETURN_IF_ERROR(
+        EmitClustersOfSets(all, spans, edges, threshold, emit));
+    return edges.size();
+  }
+  NEARDUP_ASSIGN_OR_RETURN(const std::unique_ptr<SpillFile> edge_file,
+                           SpillFile::Create(options.tmp_dir));
+  std::vector<uint64_t> paired((size_t{n} + 63) / 64, 0);
+  NEARDUP_RETURN_IF_ERROR(VerifyInBlocks(component, options, set_bytes,
+                                         read_sets, *edge_file, paired));
   NEARDUP_RETURN_IF_ERROR(edge_file->Flush());
   const uint64_t verified = edge_file->size() / sizeof(SimilarPair);
   NEARDUP_RETURN_IF_ERROR(EmitGroups(*edge_file, verified, std::move(paired),

@@ -265,11 +265,12 @@ ComponentVerification LevelVerification(const EngineOptions& options,
 // whose sets exceed the other half is clustered with its sets read as the
 // clustering asks for them, kept within that half. Pairs are read in order
 // through Component::ReadPairs(), those of one block at a time. Memory
-// beyond the shares, for a larger component: a bit per text while it is
-// verified, then 4 bytes per text with a verified pair and a bit and a half
-// per text, and ~28 bytes per text of the group being clustered and 12 per
-// cluster found in it (its list offsets and ClusterWithoutChaining()'s
-// arrays), whatever its number of pairs.
+// beyond the shares, for a larger component: a bit per text and ~20 bytes
+// per pair of a block while it is verified, then 4 bytes per text with a
+// verified pair and a bit and a half per text, and ~24 bytes per text of
+// the group being clustered and 12 per cluster found in it (its texts and
+// their degrees, ClusterWithoutChaining()'s arrays), whatever its number
+// of pairs.
 using ReadSets =
     absl::FunctionRef<absl::StatusOr<std::vector<std::vector<uint64_t>>>(
         absl::Span<const uint32_t>)>;

@@ -28,8 +28,8 @@
 // Memory per passage: a bit and a half; per document: 8 bytes; per
 // repeated text: 12 bytes (boilerplate: 24); per text in a candidate pair:
 // ~2 bytes; plus the shares of the budget named in engine/stream_scan.h,
-// and, while the largest component is verified, a bit per text, 8 bytes
-// per text with a verified pair and ~28 per text of the group being
+// and, while the largest component is verified, a bit and a half per text,
+// 4 bytes per text with a verified pair and ~24 per text of the group being
 // clustered and 12 per cluster in it (VerifyComponent()). Disk per passage:
 // num_perm signature values (released once its band keys are written),
 // num_perm low bytes, 12 bytes of offsets, 24 bytes per run entry, and

@@ -39,8 +39,9 @@
 // quarter to sort pairs by component and a quarter for the shingle sets of
 // a batch of components, a quarter each for the two sorts of overlaps. Not
 // bounded: the largest component's texts while it is verified (a bit and a
-// half per text of the level, or 4 bytes each where fewer), 4 bytes per
-// text with a verified pair in it, ~28 bytes per text of its largest
+// half per text of the level, or 4 bytes each where fewer), ~20 bytes per
+// candidate pair of a block of its texts while the block is verified, 4
+// bytes per text with a verified pair in it, ~24 bytes per text of its largest
 // verified group and 12 per cluster in it, and ~2 bytes per text in a
 // candidate pair. The budget is one of resident memory, so a buffer freed
 // must leave it: glibc's malloc hands it back only with its mmap threshold
