@@ -208,6 +208,9 @@ absl::Status CandidateGraph::ForEachComponentBatch(
   NEARDUP_ASSIGN_OR_RETURN(auto runs,
                            SortedRuns<RootedPair>::Create(
                                tmp_dir_, static_cast<size_t>(sort_bytes)));
+  // The pages the steps before freed leave before the union-find over the
+  // texts in a pair (4 bytes each) and the sort's buffer are filled.
+  ReturnFreedPages();
   {
     DisjointSets sets(texts());
     NEARDUP_RETURN_IF_ERROR(
@@ -972,6 +975,7 @@ absl::StatusOr<size_t> VerifyComponent(
   NEARDUP_RETURN_IF_ERROR(VerifyInBlocks(component, options, set_bytes,
                                          read_sets, *edge_file, paired));
   NEARDUP_RETURN_IF_ERROR(edge_file->Flush());
+  ReturnFreedPages();  // the sets the blocks read
   const uint64_t verified = edge_file->size() / sizeof(SimilarPair);
   NEARDUP_RETURN_IF_ERROR(EmitGroups(*edge_file, verified, std::move(paired),
                                      options, set_bytes, read_sets, emit));

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/parallel.h"
+#include "base/release.h"
 #include "base/status_macros.h"
 #include "cluster/cluster.h"
 #include "engine/build_cluster.h"
@@ -210,6 +211,8 @@ absl::Status PassageSpill<Value>::Group(ScanStats& stats) {
 template <typename Value>
 absl::StatusOr<CandidateGraph> PassageSpill<Value>::Candidates(
     uint64_t budget_bytes, LevelStats& stats, SpillStats& spill) {
+  // The pages the steps before freed leave before this one takes its share.
+  ReturnFreedPages();
   if (options_.progress) options_.progress({"passages: band keys", 0, 0});
   NEARDUP_RETURN_IF_ERROR(signatures_->Flush());
   NEARDUP_ASSIGN_OR_RETURN(
@@ -368,6 +371,8 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
   NEARDUP_RETURN_IF_ERROR(records_->Flush());
   first_passage_.shrink_to_fit();  // they grew by doubling
   eligible_.shrink_to_fit();
+  // The pages the steps before freed leave before this one takes its share.
+  ReturnFreedPages();
   if (options_.progress) options_.progress({"passages: grouping", 0, 0});
   NEARDUP_RETURN_IF_ERROR(Group(stats));
   spill.scratch_bytes +=
@@ -376,6 +381,7 @@ absl::Status PassageSpill<Value>::Finish(const DocumentStore& documents,
   const uint64_t held = held_elsewhere + HeldBytes();
   NEARDUP_ASSIGN_OR_RETURN(const CandidateGraph graph,
                            Candidates(BudgetLeft(usable_, held), level, spill));
+  ReturnFreedPages();  // what the candidates' merge freed
   if (options_.progress) options_.progress({"passages: verification", 0, 0});
   NEARDUP_ASSIGN_OR_RETURN(const ShingleStore store,
                            StoreShingles(graph, documents));

@@ -233,6 +233,8 @@ class StreamScanner {
   // Passes 2 and 3: band keys of each distinct text into sorted runs, then
   // buckets paired and pruned as lsh/lsh.h does, into pairs of groups.
   absl::StatusOr<CandidateGraph> Candidates() {
+    // The pages the steps before freed leave before this one takes its share.
+    ReturnFreedPages();
     Report(options_, "documents: band keys", 0);
     result_.spill.scratch_bytes += signatures_->size();
     NEARDUP_ASSIGN_OR_RETURN(
@@ -259,6 +261,8 @@ class StreamScanner {
   // Documents sharing passages, from the clusters read back in report
   // order, with their dates read back from the store.
   absl::Status Overlaps() {
+    // The pages the steps before freed leave before this one takes its share.
+    ReturnFreedPages();
     Report(options_, "overlaps", 0);
     OverlapSpill& overlaps = *result_.overlaps;
     NEARDUP_RETURN_IF_ERROR(result_.clusters->ForEach(

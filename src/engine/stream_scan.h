@@ -46,7 +46,9 @@
 // candidate pair. The budget is one of resident memory, so a buffer freed
 // must leave it: glibc's malloc hands it back only with its mmap threshold
 // fixed: a program embedding ScanStream() calls
-// KeepLargeBuffersOutOfTheHeap() (base/release.h) first, as the CLI does.
+// KeepLargeBuffersOutOfTheHeap() (base/release.h) first, as the CLI does;
+// the pages of small buffers freed are handed back as each step starts
+// (ReturnFreedPages()).
 // Disk: about the corpus size (the document store) plus signatures and band
 // keys; with passages, ~num_perm values and 31 band keys per sentence: ~15
 // times the text written, ~10 times on disk at once (the signatures are
