@@ -601,11 +601,11 @@ class SetCache {
 // The neighbour lists of one group of texts joined by verified pairs: its
 // texts (indexes into a component, ascending), each with its neighbours in
 // ascending order, held in memory up to `limit_bytes` and past that in a
-// scratch file. Memory beyond the neighbours held: 8 bytes per text (its
-// index and its degree; a list's place is summed from the degrees before it
-// since the last of an offset kept every kOffsetEvery texts, rather than
-// kept for each text: a generic sentence groups millions). The first error
-// of reading is kept in status().
+// scratch file. Memory beyond the neighbours held: 8 bytes per text, its
+// index and its degree. A list starts at the offset kept for every
+// kOffsetEvery-th text plus the degrees of the texts between: an offset per
+// text took 8 bytes more each, and a generic sentence groups millions. The
+// first error of reading is kept in status().
 class GroupNeighbours {
  public:
   GroupNeighbours(uint64_t limit_bytes, const std::string& tmp_dir)

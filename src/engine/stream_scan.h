@@ -55,13 +55,11 @@
 // released once their band keys and low bytes are written).
 //
 // Measured (peak RSS, bench/past_memory.sh; README "Corpora larger than
-// memory"): 5.3 GB of generated news (2.66 M documents) within a 500 MB
-// budget, 445 MB at the document level; at both levels, the chronam1916 Q1
-// file within 100 MiB 68 MiB (Scan(): 2.62 GB), 319 MB of generated news
-// within 64 MiB 53 MiB (Scan(): 5.55 GB), 1.06 GB within 100 MiB 97.5 MiB;
-// over budget, 5.3 GB within 500 MB at 667 MiB while its largest component
-// (13.7 M sentences) was verified, measured before that component's texts
-// took a bit and a half each instead of 4 bytes (55 MB there).
+// memory"), at both levels: the chronam1916 Q1 file within 100 MiB 59 MiB
+// (Scan(): 2.62 GB), 319 MB of generated news within 64 MiB 47 MiB (Scan():
+// 5.55 GB), 1.06 GB within 100 MiB 82 MiB, 2.13 GB within 200 MB 168 MiB,
+// 5.3 GB (2.66 M documents, largest component 13.7 M sentences) within 500
+// MB 430 MiB; at the document level alone, 5.3 GB within 500 MB 445 MB.
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, read));
