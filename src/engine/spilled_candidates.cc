@@ -381,6 +381,8 @@ absl::StatusOr<SpilledCandidates> FindSpilledCandidates(
     uint64_t usable_bytes,
     absl::FunctionRef<std::optional<uint32_t>(uint32_t)> text_of,
     absl::FunctionRef<uint64_t(uint32_t)> slot_of, LevelStats& stats) {
+  // The pages the steps before freed leave before this one takes its share.
+  ReturnFreedPages();
   const size_t k = pairing.num_perm;
   NEARDUP_ASSIGN_OR_RETURN(auto runs,
                            SortedRuns<BandEntry>::Create(

@@ -163,7 +163,8 @@ class CandidateGraph {
   // more comes alone).
   // A component with more pairs than half of `batch_bytes` holds keeps
   // them in a scratch file (Component::spilled). Pairs are sorted by
-  // component in `sort_bytes` of memory and the graph's tmp_dir. Returns
+  // component in `sort_bytes` of memory and the graph's tmp_dir, after
+  // ReturnFreedPages() (base/release.h). Returns
   // the first error, of `visit` included; once `visit` fails it is not
   // called again.
   absl::Status ForEachComponentBatch(
@@ -196,7 +197,8 @@ class CandidateGraph {
 // are numbered below `num_texts`; `text_of(slot)` is the text a slot
 // represents, or nullopt when the slot is not its text's representative;
 // `slot_of(text)` is the reverse. Progress is reported as "<level>s:
-// candidates" before the merge.
+// candidates" before the merge. Starts with ReturnFreedPages()
+// (base/release.h), so that what the steps before freed leaves first.
 struct SpilledCandidates {
   CandidateGraph graph;
   size_t band_runs = 0;         // sorted runs of band keys written to disk

@@ -211,8 +211,6 @@ absl::Status PassageSpill<Value>::Group(ScanStats& stats) {
 template <typename Value>
 absl::StatusOr<CandidateGraph> PassageSpill<Value>::Candidates(
     uint64_t budget_bytes, LevelStats& stats, SpillStats& spill) {
-  // The pages the steps before freed leave before this one takes its share.
-  ReturnFreedPages();
   if (options_.progress) options_.progress({"passages: band keys", 0, 0});
   NEARDUP_RETURN_IF_ERROR(signatures_->Flush());
   NEARDUP_ASSIGN_OR_RETURN(

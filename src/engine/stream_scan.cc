@@ -233,8 +233,6 @@ class StreamScanner {
   // Passes 2 and 3: band keys of each distinct text into sorted runs, then
   // buckets paired and pruned as lsh/lsh.h does, into pairs of groups.
   absl::StatusOr<CandidateGraph> Candidates() {
-    // The pages the steps before freed leave before this one takes its share.
-    ReturnFreedPages();
     Report(options_, "documents: band keys", 0);
     result_.spill.scratch_bytes += signatures_->size();
     NEARDUP_ASSIGN_OR_RETURN(

@@ -144,10 +144,10 @@ TEST(CandidateGraphTest, ComponentsEqualAPlainUnionFindWhateverTheMemory) {
                 for (const auto& [x, y] : local) {
                   got.insert({c.texts[x], c.texts[y]});
                 }
-                smallest.push_back(c.texts.front());
-                const auto it = expected.find(c.texts.front());
+                smallest.push_back(c.texts[0]);
+                const auto it = expected.find(c.texts[0]);
                 if (it == expected.end()) {
-                  ADD_FAILURE() << "no component starts at " << c.texts.front();
+                  ADD_FAILURE() << "no component starts at " << c.texts[0];
                   continue;
                 }
                 EXPECT_EQ(got, it->second);
