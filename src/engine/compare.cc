@@ -11,8 +11,10 @@ absl::StatusOr<Comparison> Compare(const Document& a, const Document& b,
   NEARDUP_RETURN_IF_ERROR(options.Validate());
   EngineOptions both = options;
   both.level = Level::kBoth;
-  const DocumentFingerprint fa = FingerprintDocument(a.text, both);
-  const DocumentFingerprint fb = FingerprintDocument(b.text, both);
+  DocumentFingerprint fa = FingerprintDocument(a.text, both);
+  DocumentFingerprint fb = FingerprintDocument(b.text, both);
+  MakeShingleSets(fa);
+  MakeShingleSets(fb);
   Comparison result;
   const size_t common = IntersectionSize(fa.shingles, fb.shingles);
   result.jaccard = Jaccard(fa.shingles, fb.shingles);

@@ -18,7 +18,7 @@ DocumentFingerprint FingerprintDocument(absl::string_view document,
     fp.normalized_length = static_cast<uint32_t>(normalized.size());
     fp.exact_key = Hash64(normalized);
     if (options.documents()) {
-      fp.shingles = Shingle(normalized, options.document.shingle);
+      fp.shingles = ShingleHashes(normalized, options.document.shingle);
     }
   };
   if (!options.passages()) {
@@ -43,11 +43,16 @@ DocumentFingerprint FingerprintDocument(absl::string_view document,
     p.normalized_length = static_cast<uint32_t>(passage.size());
     p.exact_key = Hash64(passage);
     if (p.words >= static_cast<uint32_t>(options.min_passage_words)) {
-      p.shingles = Shingle(passage, options.passage.shingle);
+      p.shingles = ShingleHashes(passage, options.passage.shingle);
     }
     fp.passages.push_back(std::move(p));
   }
   return fp;
+}
+
+void MakeShingleSets(DocumentFingerprint& fp) {
+  MakeShingleSet(fp.shingles);
+  for (PassageFingerprint& p : fp.passages) MakeShingleSet(p.shingles);
 }
 
 }  // namespace neardup

@@ -5,9 +5,16 @@
 // document, no shared state) and the unit a streaming or distributed runner
 // hands out; everything after it works on fingerprints, not text.
 //
+// Shingles come as hashes in text order, repeats kept: all that signing
+// needs. A caller that computes exact Jaccard makes sets of the ones it
+// compares (MakeShingleSet(), or MakeShingleSets() for a whole fingerprint):
+// a scan verifies only the texts LSH pairs, a small share of them.
+//
 // Example:
 //   DocumentFingerprint fp = FingerprintDocument(doc.text, options);
-//   for (const PassageFingerprint& p : fp.passages) { ... }
+//   hasher.SignInto(fp.shingles, signature);
+//   MakeShingleSets(fp);
+//   for (const PassageFingerprint& p : fp.passages) { ... Jaccard(...) ... }
 //
 // Thread safety: a pure function.
 
@@ -28,14 +35,16 @@ struct PassageFingerprint {
   uint32_t words = 0;              // tokens after normalization
   uint32_t normalized_length = 0;  // bytes after normalization
   uint64_t exact_key = 0;          // Hash64 of the normalized passage
-  // Shingles (sorted, unique); empty below options.min_passage_words.
+  // Shingle hashes in text order (ShingleHashes()); empty below
+  // options.min_passage_words.
   std::vector<uint64_t> shingles;
 };
 
 struct DocumentFingerprint {
   uint32_t normalized_length = 0;
   uint64_t exact_key = 0;
-  std::vector<uint64_t> shingles;  // empty unless the document level runs
+  // Shingle hashes in text order; empty unless the document level runs.
+  std::vector<uint64_t> shingles;
   // Sentences with at least one token; empty unless the passage level runs.
   std::vector<PassageFingerprint> passages;
 };
@@ -45,9 +54,15 @@ struct DocumentFingerprint {
 // Fingerprints `text` (valid UTF-8) at the levels `options` enables. With
 // options.skip_headers, a leading message header block is left out: it
 // counts toward no shingle, passage or length.
-// O(|text|) plus the shingle sorts.
+// O(|text|).
 DocumentFingerprint FingerprintDocument(absl::string_view text,
                                         const EngineOptions& options);
+
+// MakeShingleSets()
+//
+// Makes every shingle list of `fp` (the document's and each passage's) a
+// sorted, duplicate-free set, as Jaccard() takes.
+void MakeShingleSets(DocumentFingerprint& fp);
 
 }  // namespace neardup
 

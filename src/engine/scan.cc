@@ -32,7 +32,10 @@ struct Item {
   uint32_t end = 0;
   uint32_t normalized_length = 0;
   uint64_t exact_key = 0;
-  ShingleSet shingles;
+  // Shingle hashes in text order (engine/fingerprint.h), in an arena; made
+  // a set in place once the item is an LSH candidate (MakeCandidateSets()).
+  // Only sets are ever compared.
+  absl::Span<uint64_t> shingles;
   bool eligible = false;  // enough words for near-duplicate search
 };
 
@@ -91,11 +94,33 @@ CandidateSet SignAndFindCandidates(absl::Span<const ShingleSet> sets,
   return candidates;
 }
 
+// Makes sets of the shingles of the groups that `pairs` (of group indexes)
+// pair, in place, and points `sets` and every member of those groups at
+// their first member's set: the texts verification and clustering compare.
+// The other groups' shingles stay as signed.
+void MakeCandidateSets(absl::Span<const std::pair<uint32_t, uint32_t>> pairs,
+                       absl::Span<const absl::Span<const uint32_t>> groups,
+                       std::vector<Item>& items, std::vector<ShingleSet>& sets,
+                       int threads) {
+  std::vector<bool> paired(groups.size(), false);
+  for (const auto& [a, b] : pairs) {
+    paired[a] = true;
+    paired[b] = true;
+  }
+  ParallelFor(groups.size(), threads, [&](size_t g) {
+    if (!paired[g]) return;
+    const absl::Span<uint64_t> set =
+        MakeShingleSet(items[groups[g].front()].shingles);
+    for (const uint32_t member : groups[g]) items[member].shingles = set;
+    sets[g] = set;
+  });
+}
+
 // Groups identical items, finds near-duplicate groups with MinHash + LSH,
-// verifies and clusters them. `items` must be in input order.
-LevelClusters ClusterLevel(const std::vector<Item>& items,
-                           const LevelOptions& level, const LshParams& lsh,
-                           const MinHasher& hasher,
+// verifies and clusters them. `items` must be in input order; the shingles
+// of those that LSH pairs are made sets (MakeCandidateSets()).
+LevelClusters ClusterLevel(std::vector<Item>& items, const LevelOptions& level,
+                           const LshParams& lsh, const MinHasher& hasher,
                            const EngineOptions& options, bool find_boilerplate,
                            LevelStats& stats) {
   LevelClusters result;
@@ -144,6 +169,7 @@ LevelClusters ClusterLevel(const std::vector<Item>& items,
           : SignAndFindCandidates<uint64_t>(sets, hasher, lsh, level.threshold,
                                             options, stats);
   stats.oversized_buckets = candidates.oversized_buckets;
+  MakeCandidateSets(candidates.pairs, groups, items, sets, options.threads);
   const std::vector<SimilarPair> verified = VerifyCandidates(
       candidates.pairs, sets, level.threshold, options.threads);
   stats.verified = verified.size();
@@ -170,7 +196,7 @@ LevelClusters ClusterLevel(const std::vector<Item>& items,
   return result;
 }
 
-// A document's items, each with its shingle set copied into `arena`.
+// A document's items, each with its shingles copied into `arena`.
 struct DocumentItems {
   Item document;
   std::vector<Item> passages;

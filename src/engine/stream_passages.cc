@@ -279,6 +279,7 @@ PassageSpill<Value>::StoreShingles(const CandidateGraph& graph,
       for (size_t i = first[d]; i < first[d + 1]; ++i) {
         const size_t index = passages[i] - first_passage_[chunk[d]];
         sets[d].push_back(std::move(fp.passages[index].shingles));
+        MakeShingleSet(sets[d].back());
       }
     });
     NEARDUP_RETURN_IF_ERROR(FirstError(statuses));

@@ -284,6 +284,7 @@ class StreamScanner {
           const Document doc,
           result_.documents->Get(items_[groups_.first_item[groups[i]]].doc));
       sets.push_back(FingerprintDocument(doc.text, document_options_).shingles);
+      MakeShingleSet(sets.back());
     }
     return sets;
   }

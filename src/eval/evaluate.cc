@@ -105,6 +105,7 @@ class Similarity {
   const DocumentFingerprint& Get(uint32_t doc) {
     if (!cache_[doc]) {
       cache_[doc] = FingerprintDocument(documents_[doc].text, options_);
+      MakeShingleSets(*cache_[doc]);
     }
     return *cache_[doc];
   }

@@ -40,20 +40,8 @@ bool IsAscii(absl::string_view text) {
   return any < 0x80;
 }
 
-// The `count` hashes at `unsorted`, sorted and duplicate-free: sorted in
-// scratch and copied out once unique (a vector resized to be sorted into is
-// zeroed first: 2% of a scan's time).
-std::vector<uint64_t> SortedUnique(const uint64_t* unsorted, size_t count) {
-  ScratchBuffer<uint64_t, 1024> sorted_buffer(count);
-  uint64_t* const sorted = sorted_buffer.data();
-  SortHashedInto(
-      unsorted, count, sorted, [](uint64_t h) { return h; },
-      std::less<uint64_t>());
-  return std::vector<uint64_t>(sorted, std::unique(sorted, sorted + count));
-}
-
-// The sorted, duplicate-free hashes of the n-grams of `text`, whose units
-// are words (by_word) or code points.
+// The hashes of the n-grams of `text`, in text order, one per n-gram;
+// units are words (by_word) or code points.
 std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
   if (text.empty()) return {};
   const size_t size = static_cast<size_t>(n);
@@ -61,19 +49,17 @@ std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
     // A code point per byte (most news): the n-grams are the n-byte
     // substrings, with no unit starts to find.
     if (text.size() <= size) return {Hash64(text)};
-    const size_t count = text.size() - size + 1;
-    ScratchBuffer<uint64_t, 1024> unsorted_buffer(count);
-    uint64_t* const unsorted = unsorted_buffer.data();
+    std::vector<uint64_t> hashes(text.size() - size + 1);
     if (size >= 4 && size <= 8) {
-      for (size_t k = 0; k < count; ++k) {
-        unsorted[k] = Hash64Of4To8(text.data() + k, size);
+      for (size_t k = 0; k < hashes.size(); ++k) {
+        hashes[k] = Hash64Of4To8(text.data() + k, size);
       }
     } else {
-      for (size_t k = 0; k < count; ++k) {
-        unsorted[k] = Hash64(text.substr(k, size));
+      for (size_t k = 0; k < hashes.size(); ++k) {
+        hashes[k] = Hash64(text.substr(k, size));
       }
     }
-    return SortedUnique(unsorted, count);
+    return hashes;
   }
   // The start offset of every unit. Without a branch per byte: each byte
   // writes the next slot and moves past it only when a unit starts there
@@ -94,17 +80,15 @@ std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
     }
   }
   if (units <= size) return {Hash64(text)};
-  const size_t count = units - size + 1;
-  ScratchBuffer<uint64_t, 1024> unsorted_buffer(count);
-  uint64_t* const unsorted = unsorted_buffer.data();
-  for (size_t k = 0; k < count; ++k) {
+  std::vector<uint64_t> hashes(units - size + 1);
+  for (size_t k = 0; k < hashes.size(); ++k) {
     const size_t begin = starts[k];
     // A word n-gram ends before the space that precedes the next word.
     const size_t end =
         k + size < units ? starts[k + size] - (by_word ? 1 : 0) : text.size();
-    unsorted[k] = Hash64(text.substr(begin, end - begin));
+    hashes[k] = Hash64(text.substr(begin, end - begin));
   }
-  return SortedUnique(unsorted, count);
+  return hashes;
 }
 
 }  // namespace
@@ -128,9 +112,32 @@ std::string ShingleSpec::ToString() const {
   return absl::StrCat(kind == ShingleKind::kWord ? "word:" : "char:", size);
 }
 
+std::vector<uint64_t> ShingleHashes(absl::string_view normalized,
+                                    const ShingleSpec& spec) {
+  return HashNgrams(normalized, spec.kind == ShingleKind::kWord, spec.size);
+}
+
+absl::Span<uint64_t> MakeShingleSet(absl::Span<uint64_t> hashes) {
+  // Sorted into scratch and copied back once unique.
+  ScratchBuffer<uint64_t, 1024> sorted_buffer(hashes.size());
+  uint64_t* const sorted = sorted_buffer.data();
+  SortHashedInto(
+      hashes.data(), hashes.size(), sorted, [](uint64_t h) { return h; },
+      std::less<uint64_t>());
+  uint64_t* const end =
+      std::unique_copy(sorted, sorted + hashes.size(), hashes.data());
+  return hashes.subspan(0, static_cast<size_t>(end - hashes.data()));
+}
+
+void MakeShingleSet(std::vector<uint64_t>& hashes) {
+  hashes.resize(MakeShingleSet(absl::MakeSpan(hashes)).size());
+}
+
 std::vector<uint64_t> Shingle(absl::string_view normalized,
                               const ShingleSpec& spec) {
-  return HashNgrams(normalized, spec.kind == ShingleKind::kWord, spec.size);
+  std::vector<uint64_t> set = ShingleHashes(normalized, spec);
+  MakeShingleSet(set);
+  return set;
 }
 
 namespace {

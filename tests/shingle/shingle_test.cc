@@ -132,6 +132,46 @@ TEST(ShingleTest, MatchesAPlainReferenceAtEveryTextSize) {
   }
 }
 
+TEST(ShingleHashesTest, OneHashPerNgramInTextOrder) {
+  const ShingleSpec spec{ShingleKind::kWord, 2};
+  // ab bc ca ab: the repeated "a b" is hashed twice, in place.
+  const std::vector<uint64_t> hashes = ShingleHashes("a b c a b", spec);
+  ASSERT_EQ(hashes.size(), 4u);
+  EXPECT_EQ(hashes[0], Hash64("a b"));
+  EXPECT_EQ(hashes[1], Hash64("b c"));
+  EXPECT_EQ(hashes[2], Hash64("c a"));
+  EXPECT_EQ(hashes[3], Hash64("a b"));
+  EXPECT_EQ(ShingleHashes("abcd", ShingleSpec{ShingleKind::kChar, 4}),
+            std::vector<uint64_t>{Hash64("abcd")});
+  EXPECT_TRUE(ShingleHashes("", spec).empty());
+}
+
+TEST(MakeShingleSetTest, GivesWhatShingleGivesAtEverySize) {
+  // Sizes on both sides of the 1,024 values sorted on the stack, with
+  // many repeats (a few words) and none (a hash per position).
+  std::mt19937 random(9);
+  const std::vector<std::string> words = {"wire", "copy", "of", "1916"};
+  for (const size_t target : {0, 3, 40, 1020, 1100, 6000}) {
+    std::string text;
+    while (text.size() < target) {
+      if (!text.empty()) text += ' ';
+      text += words[random() % words.size()];
+    }
+    for (const ShingleSpec spec : {ShingleSpec{ShingleKind::kChar, 4},
+                                   ShingleSpec{ShingleKind::kWord, 3}}) {
+      std::vector<uint64_t> hashes = ShingleHashes(text, spec);
+      std::vector<uint64_t> in_place = hashes;
+      const absl::Span<uint64_t> set = MakeShingleSet(absl::MakeSpan(in_place));
+      EXPECT_EQ(set.data(), in_place.data());
+      const std::vector<uint64_t> expected = Shingle(text, spec);
+      EXPECT_EQ(std::vector<uint64_t>(set.begin(), set.end()), expected)
+          << target << " " << spec.ToString();
+      MakeShingleSet(hashes);
+      EXPECT_EQ(hashes, expected);
+    }
+  }
+}
+
 TEST(JaccardTest, ExactValues) {
   const std::vector<uint64_t> a = {1, 2, 3, 4}, b = {3, 4, 5, 6}, empty;
   EXPECT_DOUBLE_EQ(Jaccard(a, b), 2.0 / 6.0);
