@@ -27,10 +27,10 @@ absl::StatusOr<Comparison> Compare(const Document& a, const Document& b,
         static_cast<double>(common) / static_cast<double>(fb.shingles.size());
   }
   for (const PassageFingerprint& pa : fa.passages) {
-    if (pa.shingles.empty()) continue;
+    if (pa.shingle_count == 0) continue;
     for (const PassageFingerprint& pb : fb.passages) {
-      if (pb.shingles.empty()) continue;
-      const double similarity = Jaccard(pa.shingles, pb.shingles);
+      if (pb.shingle_count == 0) continue;
+      const double similarity = Jaccard(fa.ShinglesOf(pa), fb.ShinglesOf(pb));
       if (similarity >= options.passage.threshold) {
         result.shared.push_back(
             SharedPassage{pa.start, pa.end, pb.start, pb.end, similarity});

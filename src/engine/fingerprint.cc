@@ -28,6 +28,8 @@ DocumentFingerprint FingerprintDocument(absl::string_view document,
   }
   const NormalizedText normalized = Normalize(text);
   fingerprint_whole(normalized.text);
+  // No more shingles than normalized bytes, at either unit.
+  fp.passage_shingles.reserve(normalized.text.size());
   for (const Segment& segment : SplitSentences(text)) {
     const TextRange range =
         NormalizedRange(normalized, segment.start, segment.end);
@@ -42,17 +44,24 @@ DocumentFingerprint FingerprintDocument(absl::string_view document,
         std::count(passage.begin(), passage.end(), ' ') + 1);
     p.normalized_length = static_cast<uint32_t>(passage.size());
     p.exact_key = Hash64(passage);
+    p.shingles_begin = static_cast<uint32_t>(fp.passage_shingles.size());
     if (p.words >= static_cast<uint32_t>(options.min_passage_words)) {
-      p.shingles = ShingleHashes(passage, options.passage.shingle);
+      p.shingle_count = static_cast<uint32_t>(AppendShingleHashes(
+          passage, options.passage.shingle, fp.passage_shingles));
     }
-    fp.passages.push_back(std::move(p));
+    fp.passages.push_back(p);
   }
   return fp;
 }
 
 void MakeShingleSets(DocumentFingerprint& fp) {
   MakeShingleSet(fp.shingles);
-  for (PassageFingerprint& p : fp.passages) MakeShingleSet(p.shingles);
+  for (PassageFingerprint& p : fp.passages) {
+    p.shingle_count = static_cast<uint32_t>(
+        MakeShingleSet(absl::MakeSpan(fp.passage_shingles)
+                           .subspan(p.shingles_begin, p.shingle_count))
+            .size());
+  }
 }
 
 }  // namespace neardup

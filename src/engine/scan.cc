@@ -213,11 +213,14 @@ DocumentItems MakeItems(uint32_t doc, absl::string_view text,
                         fp.exact_key,
                         arena.Append(fp.shingles),
                         true};
+  const absl::Span<uint64_t> passage_shingles =
+      arena.Append(fp.passage_shingles);
   items.passages.reserve(fp.passages.size());
   for (const PassageFingerprint& p : fp.passages) {
-    items.passages.push_back(Item{doc, p.start, p.end, p.normalized_length,
-                                  p.exact_key, arena.Append(p.shingles),
-                                  !p.shingles.empty()});
+    items.passages.push_back(
+        Item{doc, p.start, p.end, p.normalized_length, p.exact_key,
+             passage_shingles.subspan(p.shingles_begin, p.shingle_count),
+             p.shingle_count > 0});
   }
   return items;
 }

@@ -109,7 +109,7 @@ absl::Status PassageSpill<Value>::Add(
     const PassageFingerprint& p = passages[i];
     const Record record{p.start, p.end, p.normalized_length};
     NEARDUP_RETURN_IF_ERROR(records_->Append(&record, sizeof(record)));
-    const bool has_shingles = !p.shingles.empty();
+    const bool has_shingles = p.shingle_count > 0;
     eligible += has_shingles ? 1 : 0;
     NEARDUP_RETURN_IF_ERROR(texts_->Add(TextEntry{
         p.exact_key, p.normalized_length, static_cast<uint32_t>(first + i),
@@ -278,7 +278,9 @@ PassageSpill<Value>::StoreShingles(const CandidateGraph& graph,
           FingerprintDocument(document->text, passage_options_);
       for (size_t i = first[d]; i < first[d + 1]; ++i) {
         const size_t index = passages[i] - first_passage_[chunk[d]];
-        sets[d].push_back(std::move(fp.passages[index].shingles));
+        const absl::Span<const uint64_t> shingles =
+            fp.ShinglesOf(fp.passages[index]);
+        sets[d].emplace_back(shingles.begin(), shingles.end());
         MakeShingleSet(sets[d].back());
       }
     });

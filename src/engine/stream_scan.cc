@@ -198,8 +198,8 @@ class StreamScanner {
         std::vector<Value>& out = passage_signatures[i];
         out.assign(fp.passages.size() * k_, 0);
         for (size_t p = 0; p < fp.passages.size(); ++p) {
-          if (fp.passages[p].shingles.empty()) continue;
-          hasher_.SignInto(fp.passages[p].shingles,
+          if (fp.passages[p].shingle_count == 0) continue;
+          hasher_.SignInto(fp.ShinglesOf(fp.passages[p]),
                            absl::MakeSpan(out.data() + p * k_, k_));
         }
       });

@@ -87,10 +87,10 @@ class Similarity {
     if (level_ == Level::kDocument) return Jaccard(fa.shingles, fb.shingles);
     double best = 0;
     for (const PassageFingerprint& pa : fa.passages) {
-      if (pa.shingles.empty()) continue;
+      if (pa.shingle_count == 0) continue;
       for (const PassageFingerprint& pb : fb.passages) {
-        if (pb.shingles.empty()) continue;
-        best = std::max(best, Jaccard(pa.shingles, pb.shingles));
+        if (pb.shingle_count == 0) continue;
+        best = std::max(best, Jaccard(fa.ShinglesOf(pa), fb.ShinglesOf(pb)));
       }
     }
     return best;

@@ -40,26 +40,33 @@ bool IsAscii(absl::string_view text) {
   return any < 0x80;
 }
 
-// The hashes of the n-grams of `text`, in text order, one per n-gram;
-// units are words (by_word) or code points.
-std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
-  if (text.empty()) return {};
+// Appends the hashes of the n-grams of `text` to `out`, in text order, one
+// per n-gram; units are words (by_word) or code points.
+void AppendNgramHashes(absl::string_view text, bool by_word, int n,
+                       std::vector<uint64_t>& out) {
+  if (text.empty()) return;
   const size_t size = static_cast<size_t>(n);
+  const size_t old_size = out.size();
   if (!by_word && IsAscii(text)) {
     // A code point per byte (most news): the n-grams are the n-byte
     // substrings, with no unit starts to find.
-    if (text.size() <= size) return {Hash64(text)};
-    std::vector<uint64_t> hashes(text.size() - size + 1);
+    if (text.size() <= size) {
+      out.push_back(Hash64(text));
+      return;
+    }
+    const size_t count = text.size() - size + 1;
+    out.resize(old_size + count);
+    uint64_t* const hashes = out.data() + old_size;
     if (size >= 4 && size <= 8) {
-      for (size_t k = 0; k < hashes.size(); ++k) {
+      for (size_t k = 0; k < count; ++k) {
         hashes[k] = Hash64Of4To8(text.data() + k, size);
       }
     } else {
-      for (size_t k = 0; k < hashes.size(); ++k) {
+      for (size_t k = 0; k < count; ++k) {
         hashes[k] = Hash64(text.substr(k, size));
       }
     }
-    return hashes;
+    return;
   }
   // The start offset of every unit. Without a branch per byte: each byte
   // writes the next slot and moves past it only when a unit starts there
@@ -79,16 +86,20 @@ std::vector<uint64_t> HashNgrams(absl::string_view text, bool by_word, int n) {
       units += IsContinuationByte(text[i]) ? 0 : 1;
     }
   }
-  if (units <= size) return {Hash64(text)};
-  std::vector<uint64_t> hashes(units - size + 1);
-  for (size_t k = 0; k < hashes.size(); ++k) {
+  if (units <= size) {
+    out.push_back(Hash64(text));
+    return;
+  }
+  const size_t count = units - size + 1;
+  out.resize(old_size + count);
+  uint64_t* const hashes = out.data() + old_size;
+  for (size_t k = 0; k < count; ++k) {
     const size_t begin = starts[k];
     // A word n-gram ends before the space that precedes the next word.
     const size_t end =
         k + size < units ? starts[k + size] - (by_word ? 1 : 0) : text.size();
     hashes[k] = Hash64(text.substr(begin, end - begin));
   }
-  return hashes;
 }
 
 }  // namespace
@@ -114,7 +125,18 @@ std::string ShingleSpec::ToString() const {
 
 std::vector<uint64_t> ShingleHashes(absl::string_view normalized,
                                     const ShingleSpec& spec) {
-  return HashNgrams(normalized, spec.kind == ShingleKind::kWord, spec.size);
+  std::vector<uint64_t> hashes;
+  AppendShingleHashes(normalized, spec, hashes);
+  return hashes;
+}
+
+size_t AppendShingleHashes(absl::string_view normalized,
+                           const ShingleSpec& spec,
+                           std::vector<uint64_t>& out) {
+  const size_t old_size = out.size();
+  AppendNgramHashes(normalized, spec.kind == ShingleKind::kWord, spec.size,
+                    out);
+  return out.size() - old_size;
 }
 
 absl::Span<uint64_t> MakeShingleSet(absl::Span<uint64_t> hashes) {

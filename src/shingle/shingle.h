@@ -71,6 +71,13 @@ std::vector<uint64_t> Shingle(absl::string_view normalized,
 std::vector<uint64_t> ShingleHashes(absl::string_view normalized,
                                     const ShingleSpec& spec);
 
+// AppendShingleHashes()
+//
+// ShingleHashes() appended to `out`; returns how many. Many texts' hashes
+// can share one buffer (a document's passages: no allocation per passage).
+size_t AppendShingleHashes(absl::string_view normalized,
+                           const ShingleSpec& spec, std::vector<uint64_t>& out);
+
 // MakeShingleSet()
 //
 // Sorts `hashes` in place and removes repeats: the span overload returns

@@ -146,6 +146,20 @@ TEST(ShingleHashesTest, OneHashPerNgramInTextOrder) {
   EXPECT_TRUE(ShingleHashes("", spec).empty());
 }
 
+TEST(ShingleHashesTest, AppendsAfterWhatIsThere) {
+  const ShingleSpec spec{ShingleKind::kChar, 4};
+  std::vector<uint64_t> out = {7};
+  EXPECT_EQ(AppendShingleHashes("wire copy", spec, out), 6u);
+  EXPECT_EQ(AppendShingleHashes("", spec, out), 0u);
+  EXPECT_EQ(AppendShingleHashes("ab", spec, out), 1u);  // shorter than n
+  std::vector<uint64_t> expected = {7};
+  for (const char* text : {"wire copy", "ab"}) {
+    const std::vector<uint64_t> hashes = ShingleHashes(text, spec);
+    expected.insert(expected.end(), hashes.begin(), hashes.end());
+  }
+  EXPECT_EQ(out, expected);
+}
+
 TEST(MakeShingleSetTest, GivesWhatShingleGivesAtEverySize) {
   // Sizes on both sides of the 1,024 values sorted on the stack, with
   // many repeats (a few words) and none (a hash per position).
