@@ -66,17 +66,18 @@ struct CandidatePair {
 struct BandEntry {
   uint32_t band;
   uint32_t text;
-  uint64_t key;
+  uint32_t key;  // BandKey()
   bool operator<(const BandEntry& o) const {
     if (band != o.band) return band < o.band;
     if (key != o.key) return key < o.key;
     return text < o.text;
   }
   // Orders as operator< does, less finely (io/spill.h sorts runs by it):
-  // the band in the top 6 bits, then the key's top bits. Bands from 63 on
-  // share one value.
+  // the band in the top 6 bits, then the key. Bands from 63 on share one
+  // value.
   uint64_t sort_key() const {
-    return band < 63 ? (uint64_t{band} << 58) | (key >> 6) : uint64_t{63} << 58;
+    return band < 63 ? (uint64_t{band} << 58) | (uint64_t{key} << 26)
+                     : uint64_t{63} << 58;
   }
 };
 

@@ -33,7 +33,7 @@
 // clustered and 12 per cluster in it (VerifyComponent()). Disk per passage:
 // num_perm signature values (released once its band keys are written),
 // num_perm low bytes, 12 bytes of offsets, 24 bytes per run entry, and
-// bands x 16 bytes of band keys; per candidate pair ~28 bytes.
+// bands x 12 bytes of band keys; per candidate pair ~28 bytes.
 //
 // Thread safety: one thread calls; Finish() runs on options.threads.
 

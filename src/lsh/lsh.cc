@@ -1,7 +1,6 @@
 #include "lsh/lsh.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -245,16 +244,9 @@ CandidateSet FindCandidates(const SignatureDigest& digest,
   const uint8_t* low = digest.low_bytes();
   NEARDUP_CHECK(needed == 0 || low != nullptr);
   std::vector<BandResult> bands(static_cast<size_t>(params.bands));
-  // Each item's entry in a band is one 64-bit word: the top bits of its
-  // bucket key above the item's index, so that sorting the words sorts by
-  // (key, item) and moves 8 bytes per item rather than 16 (the sort took a
-  // band 25 -> 12 ms on a season of OCR'd sentences, 1.2 M items). Two keys
-  // that differ only in the low bits dropped, log2(n) of 64, share a bucket:
-  // about n^2 / 2^(65 - log2 n) pairs per band, 0.08 at n = 1.2 M, and such
-  // a pair is only one more candidate for the estimate and verification to
-  // judge, as any pair LSH makes.
-  const int item_bits = std::max(1, static_cast<int>(std::bit_width(n)));
-  const uint64_t item_mask = (uint64_t{1} << item_bits) - 1;
+  // Each item's entry in a band is one 64-bit word, its 32-bit bucket key
+  // above its index, so that sorting the words sorts by (key, item).
+  NEARDUP_CHECK(n <= (uint64_t{1} << 32));
   // A band's buffers (~24 bytes per item), handed on to the next band that
   // starts on any thread: fresh memory costs a page fault per 4 KB, more
   // than sorting it (a season of OCR'd sentences: 31 bands of 10^6 items).
@@ -279,9 +271,9 @@ CandidateSet FindCandidates(const SignatureDigest& digest,
     entries.resize(n);
     shared.clear();
     bucket_ends.clear();
-    const uint64_t* keys = digest.band_keys(band);
+    const uint32_t* keys = digest.band_keys(band);
     for (size_t item = 0; item < n; ++item) {
-      entries[item] = (keys[item] & ~item_mask) | item;
+      entries[item] = (uint64_t{keys[item]} << 32) | item;
     }
     SortHashed(
         entries, scratch, [](uint64_t e) { return e; }, std::less<uint64_t>());
@@ -289,12 +281,12 @@ CandidateSet FindCandidates(const SignatureDigest& digest,
     // Items of the buckets shared by two or more (most are singletons), and
     // where each such bucket ends.
     for (size_t begin = 0; begin < n;) {
-      const uint64_t key = entries[begin] >> item_bits;
+      const uint64_t key = entries[begin] >> 32;
       size_t end = begin + 1;
-      while (end < n && entries[end] >> item_bits == key) ++end;
+      while (end < n && entries[end] >> 32 == key) ++end;
       if (end - begin >= 2) {
         for (size_t i = begin; i < end; ++i) {
-          shared.push_back(static_cast<uint32_t>(entries[i] & item_mask));
+          shared.push_back(static_cast<uint32_t>(entries[i]));
         }
         bucket_ends.push_back(static_cast<uint32_t>(shared.size()));
       }
@@ -452,7 +444,7 @@ SignatureDigest::SignatureDigest(size_t items, int num_perm,
                                  const LshParams& params, bool keep_low_bytes)
     : items_(items), num_perm_(static_cast<size_t>(num_perm)), params_(params) {
   NEARDUP_CHECK(ValidateLshParams(params, num_perm).ok());
-  keys_ = MakeHugeBuffer<uint64_t>(items * static_cast<size_t>(params.bands));
+  keys_ = MakeHugeBuffer<uint32_t>(items * static_cast<size_t>(params.bands));
   if (keep_low_bytes) low_bytes_ = MakeHugeBuffer<uint8_t>(items * num_perm_);
 }
 

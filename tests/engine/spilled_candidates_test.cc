@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <random>
 #include <set>
 #include <vector>
 
@@ -19,6 +20,29 @@
 
 namespace neardup {
 namespace {
+
+TEST(BandEntryTest, SortKeyOrdersAsTheEntriesDo) {
+  // Runs are sorted by sort_key() and then by operator<: the key must never
+  // put an entry after one that operator< puts after it, the full range of
+  // 32-bit band keys and bands past 63 included.
+  std::mt19937_64 random(3);
+  std::vector<BandEntry> entries;
+  for (int i = 0; i < 2000; ++i) {
+    const uint64_t r = random();
+    entries.push_back(BandEntry{static_cast<uint32_t>(r % 70),
+                                static_cast<uint32_t>(r >> 40),
+                                static_cast<uint32_t>(r >> 8)});
+  }
+  entries.push_back(BandEntry{0, 1, 0xFFFFFFFFu});
+  entries.push_back(BandEntry{1, 0, 0});
+  for (const BandEntry& a : entries) {
+    for (const BandEntry& b : entries) {
+      if (a < b) {
+        EXPECT_LE(a.sort_key(), b.sort_key());
+      }
+    }
+  }
+}
 
 using ::testing::HasSubstr;
 
