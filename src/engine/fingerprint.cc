@@ -9,27 +9,19 @@
 
 namespace neardup {
 
-DocumentFingerprint FingerprintDocument(absl::string_view document,
-                                        const EngineOptions& options) {
-  DocumentFingerprint fp;
+NormalizedDocument NormalizeDocument(absl::string_view document,
+                                     const EngineOptions& options) {
+  NormalizedDocument result;
   const size_t body = options.skip_headers ? MessageHeaderEnd(document) : 0;
   const absl::string_view text = document.substr(body);
-  const auto fingerprint_whole = [&](absl::string_view normalized) {
-    fp.normalized_length = static_cast<uint32_t>(normalized.size());
-    fp.exact_key = Hash64(normalized);
-    if (options.documents()) {
-      fp.shingles = ShingleHashes(normalized, options.document.shingle);
-    }
-  };
   if (!options.passages()) {
     // No passage to map back to the input: no offset map.
-    fingerprint_whole(NormalizeText(text));
-    return fp;
+    result.text = NormalizeText(text);
+    result.exact_key = Hash64(result.text);
+    return result;
   }
-  const NormalizedText normalized = Normalize(text);
-  fingerprint_whole(normalized.text);
-  // No more shingles than normalized bytes, at either unit.
-  fp.passage_shingles.reserve(normalized.text.size());
+  NormalizedText normalized = Normalize(text);
+  result.exact_key = Hash64(normalized.text);
   for (const Segment& segment : SplitSentences(text)) {
     const TextRange range =
         NormalizedRange(normalized, segment.start, segment.end);
@@ -37,17 +29,44 @@ DocumentFingerprint FingerprintDocument(absl::string_view document,
     const absl::string_view passage =
         absl::string_view(normalized.text)
             .substr(range.begin, range.end - range.begin);
-    PassageFingerprint p;
+    NormalizedPassage p;
     p.start = static_cast<uint32_t>(segment.start + body);
     p.end = static_cast<uint32_t>(segment.end + body);
+    p.normalized_begin = static_cast<uint32_t>(range.begin);
+    p.normalized_length = static_cast<uint32_t>(passage.size());
     p.words = static_cast<uint32_t>(
         std::count(passage.begin(), passage.end(), ' ') + 1);
-    p.normalized_length = static_cast<uint32_t>(passage.size());
     p.exact_key = Hash64(passage);
+    result.passages.push_back(p);
+  }
+  result.text = std::move(normalized.text);
+  return result;
+}
+
+DocumentFingerprint FingerprintDocument(absl::string_view document,
+                                        const EngineOptions& options) {
+  const NormalizedDocument normalized = NormalizeDocument(document, options);
+  DocumentFingerprint fp;
+  fp.normalized_length = static_cast<uint32_t>(normalized.text.size());
+  fp.exact_key = normalized.exact_key;
+  if (options.documents()) {
+    fp.shingles = ShingleHashes(normalized.text, options.document.shingle);
+  }
+  // No more shingles than normalized bytes, at either unit.
+  if (!normalized.passages.empty()) {
+    fp.passage_shingles.reserve(normalized.text.size());
+  }
+  for (const NormalizedPassage& n : normalized.passages) {
+    PassageFingerprint p;
+    p.start = n.start;
+    p.end = n.end;
+    p.words = n.words;
+    p.normalized_length = n.normalized_length;
+    p.exact_key = n.exact_key;
     p.shingles_begin = static_cast<uint32_t>(fp.passage_shingles.size());
-    if (p.words >= static_cast<uint32_t>(options.min_passage_words)) {
+    if (n.words >= static_cast<uint32_t>(options.min_passage_words)) {
       p.shingle_count = static_cast<uint32_t>(AppendShingleHashes(
-          passage, options.passage.shingle, fp.passage_shingles));
+          normalized.TextOf(n), options.passage.shingle, fp.passage_shingles));
     }
     fp.passages.push_back(p);
   }

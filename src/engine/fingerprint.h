@@ -28,6 +28,7 @@
 #define NEARDUP_ENGINE_FINGERPRINT_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -35,6 +36,43 @@
 #include "engine/options.h"
 
 namespace neardup {
+
+// A sentence of a NormalizedDocument.
+struct NormalizedPassage {
+  uint32_t start = 0;  // bytes of the original document text
+  uint32_t end = 0;
+  // Where its normalized text lies in NormalizedDocument::text (TextOf()).
+  uint32_t normalized_begin = 0;
+  uint32_t normalized_length = 0;
+  uint32_t words = 0;      // tokens after normalization
+  uint64_t exact_key = 0;  // Hash64 of the normalized passage
+};
+
+// A document normalized and cut into sentences: all of a fingerprint but
+// the shingles, which can be made from it at any time.
+struct NormalizedDocument {
+  // The normalized text (a message header block left out, see
+  // FingerprintDocument()).
+  std::string text;
+  uint64_t exact_key = 0;  // Hash64(text)
+  // Sentences with at least one token; empty unless the passage level runs.
+  std::vector<NormalizedPassage> passages;
+
+  absl::string_view TextOf(const NormalizedPassage& p) const {
+    return absl::string_view(text).substr(p.normalized_begin,
+                                          p.normalized_length);
+  }
+};
+
+// NormalizeDocument()
+//
+// The first half of FingerprintDocument(): normalized text, sentences and
+// exact keys, no shingles. For a caller that keeps many documents until it
+// knows which it compares: a normalized text takes a byte per character
+// where its shingle hashes take 8 per n-gram (the in-memory scan keeps the
+// text and shingles it again to sign and to verify).
+NormalizedDocument NormalizeDocument(absl::string_view text,
+                                     const EngineOptions& options);
 
 struct PassageFingerprint {
   uint32_t start = 0;  // bytes of the original document text
