@@ -1,5 +1,5 @@
-// base/append_arena.h: values copied in once and kept until the arena is
-// destroyed; stored in 4 MiB blocks.
+// base/append_arena.h: values copied in once and kept, unchanged, until the
+// arena is destroyed; stored in 4 MiB blocks.
 //
 // Why: a scan keeps every document's normalized text until it has
 // clustered them, and the shingle sets of the texts it verifies (for
@@ -13,7 +13,7 @@
 //
 // Example:
 //   AppendArena<uint64_t> arena;
-//   absl::Span<uint64_t> kept = arena.Append(scratch_hashes);
+//   absl::Span<const uint64_t> kept = arena.Append(scratch_hashes);
 //   scratch_hashes.clear();  // `kept` still holds the values
 //
 // Thread safety: none; give each thread its own arena (ParallelFor() with a
@@ -43,10 +43,9 @@ class AppendArena {
   AppendArena& operator=(AppendArena&&) = default;
 
   // Copies `values` into the arena. The returned span stays valid until the
-  // arena is destroyed (moving the arena keeps it valid); its holder may
-  // change the values in place. Empty input gives an empty span and
-  // allocates nothing.
-  absl::Span<T> Append(absl::Span<const T> values) {
+  // arena is destroyed (moving the arena keeps it valid). Empty input gives
+  // an empty span and allocates nothing.
+  absl::Span<const T> Append(absl::Span<const T> values) {
     if (values.empty()) return {};
     if (values.size() > left_) {
       // A set larger than a block gets a block of its own size; the
@@ -54,7 +53,7 @@ class AppendArena {
       if (values.size() > kBlockValues) {
         T* const own = NewBlock(values.size());
         std::copy(values.begin(), values.end(), own);
-        return absl::MakeSpan(own, values.size());
+        return absl::MakeConstSpan(own, values.size());
       }
       next_ = NewBlock(kBlockValues);
       left_ = kBlockValues;
@@ -63,7 +62,7 @@ class AppendArena {
     std::copy(values.begin(), values.end(), begin);
     next_ += values.size();
     left_ -= values.size();
-    return absl::MakeSpan(begin, values.size());
+    return absl::MakeConstSpan(begin, values.size());
   }
 
  private:

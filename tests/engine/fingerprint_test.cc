@@ -1,8 +1,10 @@
 #include "engine/fingerprint.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "base/hash.h"
 #include "gtest/gtest.h"
 #include "normalize/normalize.h"
 #include "shingle/shingle.h"
@@ -15,8 +17,29 @@ constexpr char kText[] =
     "one. A third sentence, with the copy of the wire.";
 
 // The normalized text of passage `p` of kText.
-std::string NormalizedPassage(const PassageFingerprint& p) {
+std::string PassageText(const PassageFingerprint& p) {
   return NormalizeText(std::string(kText).substr(p.start, p.end - p.start));
+}
+
+TEST(NormalizeDocumentTest, PassagesAreRangesOfTheNormalizedText) {
+  const EngineOptions options;
+  const NormalizedDocument normalized = NormalizeDocument(kText, options);
+  EXPECT_EQ(normalized.text, NormalizeText(kText));
+  EXPECT_EQ(normalized.exact_key, Hash64(normalized.text));
+  ASSERT_EQ(normalized.passages.size(), 4u);
+  for (const NormalizedPassage& p : normalized.passages) {
+    const std::string own = NormalizeText(
+        absl::string_view(kText).substr(p.start, p.end - p.start));
+    EXPECT_EQ(normalized.TextOf(p), own);
+    EXPECT_EQ(p.exact_key, Hash64(own));
+    EXPECT_EQ(p.words, std::count(own.begin(), own.end(), ' ') + 1);
+  }
+  // The document level alone needs no sentences.
+  EngineOptions documents_only = options;
+  documents_only.level = Level::kDocument;
+  const NormalizedDocument whole = NormalizeDocument(kText, documents_only);
+  EXPECT_EQ(whole.text, normalized.text);
+  EXPECT_TRUE(whole.passages.empty());
 }
 
 TEST(FingerprintDocumentTest, EachPassageHasItsOwnRangeOfShingleHashes) {
@@ -30,11 +53,11 @@ TEST(FingerprintDocumentTest, EachPassageHasItsOwnRangeOfShingleHashes) {
     next += p.shingle_count;
     const absl::Span<const uint64_t> shingles = fp.ShinglesOf(p);
     if (p.words < 3) {
-      EXPECT_TRUE(shingles.empty()) << NormalizedPassage(p);
+      EXPECT_TRUE(shingles.empty()) << PassageText(p);
       continue;
     }
     const std::vector<uint64_t> expected =
-        ShingleHashes(NormalizedPassage(p), options.passage.shingle);
+        ShingleHashes(PassageText(p), options.passage.shingle);
     EXPECT_EQ(std::vector<uint64_t>(shingles.begin(), shingles.end()),
               expected);
   }
@@ -56,8 +79,8 @@ TEST(FingerprintDocumentTest, MakeShingleSetsGivesEveryListAsASet) {
       continue;
     }
     EXPECT_EQ(std::vector<uint64_t>(set.begin(), set.end()),
-              Shingle(NormalizedPassage(p), options.passage.shingle))
-        << NormalizedPassage(p);
+              Shingle(PassageText(p), options.passage.shingle))
+        << PassageText(p);
   }
   // The two "wire copy" sentences share most of their shingles.
   EXPECT_GT(
