@@ -16,10 +16,10 @@
 //
 // Signing needs only the hashes, in any order and with repeats
 // (ShingleHashes()); exact Jaccard needs them sorted and unique
-// (MakeShingleSet()). A scan signs every text but verifies only the few
-// that LSH pairs (a quarter of the passages of a season of OCR'd front
-// pages, 2 of its 6,970 pages), so it sorts only those: sorting was 64% of
-// shingling a sentence.
+// (MakeShingleSet()). A scan signs every text but verifies only those
+// that LSH pairs (a third of the passages of a season of OCR'd front
+// pages, none of its 6,970 pages), so it sorts only those: sorting was 64%
+// of shingling a sentence.
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(ShingleSpec spec, ShingleSpec::Parse("char:5"));
