@@ -57,12 +57,7 @@ DocumentFingerprint FingerprintDocument(absl::string_view document,
     fp.passage_shingles.reserve(normalized.text.size());
   }
   for (const NormalizedPassage& n : normalized.passages) {
-    PassageFingerprint p;
-    p.start = n.start;
-    p.end = n.end;
-    p.words = n.words;
-    p.normalized_length = n.normalized_length;
-    p.exact_key = n.exact_key;
+    PassageFingerprint p{n};
     p.shingles_begin = static_cast<uint32_t>(fp.passage_shingles.size());
     if (n.words >= static_cast<uint32_t>(options.min_passage_words)) {
       p.shingle_count = static_cast<uint32_t>(AppendShingleHashes(

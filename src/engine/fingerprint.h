@@ -74,12 +74,9 @@ struct NormalizedDocument {
 NormalizedDocument NormalizeDocument(absl::string_view text,
                                      const EngineOptions& options);
 
-struct PassageFingerprint {
-  uint32_t start = 0;  // bytes of the original document text
-  uint32_t end = 0;
-  uint32_t words = 0;              // tokens after normalization
-  uint32_t normalized_length = 0;  // bytes after normalization
-  uint64_t exact_key = 0;          // Hash64 of the normalized passage
+// A sentence of a DocumentFingerprint: the NormalizedPassage (whose
+// normalized text the fingerprint does not keep) and its shingles.
+struct PassageFingerprint : NormalizedPassage {
   // Where its shingle hashes (ShingleHashes()) lie in
   // DocumentFingerprint::passage_shingles; none below
   // options.min_passage_words.

@@ -291,7 +291,7 @@ absl::StatusOr<ScanResult> Scan(absl::Span<const Document> documents,
   // where they stay until the scan returns: no malloc or free per text, and
   // none between the short-lived buffers of the next document
   // (base/append_arena.h). Texts, not shingle hashes: a byte per character
-  // where hashes take 8 per n-gram, 0.16 instead of 1.36 GB on a season
+  // where hashes take 8 per n-gram, 0.16 GB instead of 1.33 GiB on a season
   // of front pages, and fresh memory costs a page fault per 4 KB.
   std::vector<AppendArena<char>> arenas(
       ParallelWorkers(documents.size(), options.threads));

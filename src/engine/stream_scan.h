@@ -56,10 +56,11 @@
 //
 // Measured (peak RSS, bench/past_memory.sh; README "Corpora larger than
 // memory"), at both levels: the chronam1916 Q1 file within 100 MiB 59 MiB
-// (Scan(): 2.62 GB), 319 MB of generated news within 64 MiB 47 MiB (Scan():
-// 5.55 GB), 1.06 GB within 100 MiB 82 MiB, 2.13 GB within 200 MB 168 MiB,
-// 5.3 GB (2.66 M documents, largest component 13.7 M sentences) within 500
-// MB 430 MiB; at the document level alone, 5.3 GB within 500 MB 445 MB.
+// (Scan(): 946 MiB), 319 MB of generated news within 64 MiB 47 MiB, 1.06
+// GB within 100 MiB 83 MiB (Scan(): 6,412 MiB), 2.13 GB within 200 MB 168
+// MiB, 5.3 GB (2.66 M documents, largest component 13.7 M sentences)
+// within 500 MB 430 MiB; at the document level alone, 5.3 GB within 500 MB
+// 445 MB.
 //
 // Example:
 //   NEARDUP_ASSIGN_OR_RETURN(auto in, DocumentStream::Open(paths, read));
