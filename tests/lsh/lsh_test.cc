@@ -256,11 +256,16 @@ void ExpectReferencePairs(int k, bool above_low_byte, uint32_t seed) {
     EXPECT_EQ(c.pairs, expected) << needed;
     EXPECT_EQ(c.bucket_pairs, bucket_pairs.size());
     EXPECT_EQ(c.pruned, pruned);
-    const CandidateSet from_digest = FindCandidates(
-        digest, {.max_bucket = n, .min_estimate = min_estimate, .threads = 2});
-    EXPECT_EQ(from_digest.pairs, expected) << needed;
-    EXPECT_EQ(from_digest.bucket_pairs, bucket_pairs.size());
-    EXPECT_EQ(from_digest.pruned, pruned);
+    // The same pairs on any number of threads (bands and the ranges of
+    // first items their pairs are merged in are shared out among them).
+    for (const int threads : {1, 2, 3}) {
+      const CandidateSet from_digest = FindCandidates(
+          digest,
+          {.max_bucket = n, .min_estimate = min_estimate, .threads = threads});
+      EXPECT_EQ(from_digest.pairs, expected) << needed << " " << threads;
+      EXPECT_EQ(from_digest.bucket_pairs, bucket_pairs.size());
+      EXPECT_EQ(from_digest.pruned, pruned);
+    }
   }
 }
 
