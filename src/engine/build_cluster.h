@@ -29,13 +29,26 @@
 
 namespace neardup {
 
-// OrderByText()
+// TextRuns / OrderByText()
 //
 // The indexes of `items` (anything with `exact_key` and `normalized_length`)
-// ordered so that identical texts are adjacent, each run in index order: the
-// grouping both scans do before LSH.
+// ordered so that identical texts are adjacent, each run in index order,
+// and where each run ends: the grouping both scans do before LSH. Runs are
+// found on the sorted keys, not through `items` (a cache miss per item,
+// half of grouping 1.2 M passages).
+struct TextRuns {
+  std::vector<uint32_t> order;
+  std::vector<uint32_t> run_ends;  // ascending; the last is order.size()
+
+  size_t runs() const { return run_ends.size(); }
+  absl::Span<const uint32_t> Run(size_t run) const {
+    const uint32_t begin = run == 0 ? 0 : run_ends[run - 1];
+    return absl::MakeConstSpan(order.data() + begin, run_ends[run] - begin);
+  }
+};
+
 template <typename Item>
-std::vector<uint32_t> OrderByText(const std::vector<Item>& items) {
+TextRuns OrderByText(const std::vector<Item>& items) {
   // Sorted as compact copies (exact keys are hashes: see base/hash_sort.h)
   // rather than as indexes compared through `items`, a cache miss each.
   struct Text {
@@ -55,9 +68,16 @@ std::vector<uint32_t> OrderByText(const std::vector<Item>& items) {
         if (a.length != b.length) return a.length < b.length;
         return a.index < b.index;
       });
-  std::vector<uint32_t> order(items.size());
-  for (size_t i = 0; i < texts.size(); ++i) order[i] = texts[i].index;
-  return order;
+  TextRuns runs;
+  runs.order.resize(items.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    runs.order[i] = texts[i].index;
+    if (i + 1 == texts.size() || texts[i + 1].key != texts[i].key ||
+        texts[i + 1].length != texts[i].length) {
+      runs.run_ends.push_back(static_cast<uint32_t>(i + 1));
+    }
+  }
+  return runs;
 }
 
 // BuildCluster()

@@ -142,36 +142,29 @@ LevelClusters ClusterLevel(std::vector<Item>& items, const LevelOptions& level,
                            const EngineOptions& options, bool find_boilerplate,
                            LevelStats& stats) {
   LevelClusters result;
-  // Identical texts are runs of `order`, each in index order. A run is
-  // boilerplate, or a group (a span of `order`) whose first member stands
-  // for it in the near-duplicate search, or neither (a short text). Groups
-  // are put in the order of their first members.
-  const std::vector<uint32_t> order = OrderByText(items);
+  // Identical texts are runs (OrderByText()), each in index order. A run is
+  // boilerplate, or a group whose first member stands for it in the
+  // near-duplicate search, or neither (a short text). Groups are put in the
+  // order of their first members.
+  const TextRuns text_runs = OrderByText(items);
   constexpr uint32_t kNoRun = std::numeric_limits<uint32_t>::max();
   std::vector<uint32_t> run_of_first(items.size(), kNoRun);
-  std::vector<absl::Span<const uint32_t>> runs;
-  for (size_t begin = 0; begin < order.size();) {
-    size_t end = begin + 1;
-    while (end < order.size() &&
-           SameText(items[order[begin]], items[order[end]])) {
-      ++end;
-    }
-    const auto members = absl::MakeConstSpan(order.data() + begin, end - begin);
-    begin = end;
-    if (find_boilerplate &&
+  for (size_t run = 0; run < text_runs.runs(); ++run) {
+    const absl::Span<const uint32_t> members = text_runs.Run(run);
+    if (find_boilerplate && members.size() >= options.boilerplate_min_docs &&
         DistinctDocs(items, members) >= options.boilerplate_min_docs) {
       result.boilerplate.emplace_back(members.begin(), members.end());
-    } else if (items[members.front()].eligible) {
-      run_of_first[members.front()] = static_cast<uint32_t>(runs.size());
-      runs.push_back(members);
+    } else {
+      run_of_first[members.front()] = static_cast<uint32_t>(run);
     }
   }
+  // Eligibility read in item order (through the runs, a cache miss each).
   std::vector<absl::Span<const uint32_t>> groups;
-  groups.reserve(runs.size());
-  for (const uint32_t run : run_of_first) {
-    if (run != kNoRun) groups.push_back(runs[run]);
+  for (size_t item = 0; item < items.size(); ++item) {
+    if (run_of_first[item] != kNoRun && items[item].eligible) {
+      groups.push_back(text_runs.Run(run_of_first[item]));
+    }
   }
-  Release(runs);
   Release(run_of_first);
   stats.distinct = groups.size();
 

@@ -62,23 +62,17 @@ struct Groups {
 
 Groups GroupIdentical(const std::vector<Item>& items) {
   const uint32_t n = static_cast<uint32_t>(items.size());
-  std::vector<uint32_t> order = OrderByText(items);
+  TextRuns runs = OrderByText(items);
   Groups groups;
   groups.of_item.assign(n, 0);
   // Mark each run's first item, number the marks in item order, and give
   // every item its run's number.
   std::vector<uint32_t> run_first(n);
-  for (uint32_t begin = 0; begin < n;) {
-    uint32_t end = begin + 1;
-    const Item& first = items[order[begin]];
-    while (end < n && items[order[end]].exact_key == first.exact_key &&
-           items[order[end]].normalized_length == first.normalized_length) {
-      ++end;
-    }
-    for (uint32_t i = begin; i < end; ++i) run_first[order[i]] = order[begin];
-    begin = end;
+  for (size_t run = 0; run < runs.runs(); ++run) {
+    const absl::Span<const uint32_t> members = runs.Run(run);
+    for (const uint32_t member : members) run_first[member] = members.front();
   }
-  Release(order);
+  runs = TextRuns();
   std::vector<uint32_t> number(n, 0);
   for (uint32_t item = 0; item < n; ++item) {
     if (run_first[item] == item) {
