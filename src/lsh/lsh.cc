@@ -248,8 +248,9 @@ CandidateSet FindCandidates(const SignatureDigest& digest,
   NEARDUP_CHECK(needed == 0 || low != nullptr);
   std::vector<BandResult> bands(static_cast<size_t>(params.bands));
   // Each item's entry in a band is one 64-bit word, its 32-bit bucket key
-  // above its index, so that sorting the words sorts by (key, item).
-  NEARDUP_CHECK(n <= (uint64_t{1} << 32));
+  // above its index, so that sorting the words sorts by (key, item); the
+  // merge below marks items by index + 1, also 32 bits.
+  NEARDUP_CHECK(n < (uint64_t{1} << 32));
   // A band's buffers (~24 bytes per item), handed on to the next band that
   // starts on any thread: fresh memory costs a page fault per 4 KB, more
   // than sorting it (a season of OCR'd sentences: 31 bands of 10^6 items).
