@@ -1,9 +1,14 @@
 #include "shingle/shingle.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <functional>
 #include <memory>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -164,11 +169,15 @@ std::vector<uint64_t> Shingle(absl::string_view normalized,
 
 namespace {
 
-// |a ∩ b| by merging; returns early with a count below `needed` once the
-// elements left cannot bring it to `needed`.
-size_t CountCommon(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b,
-                   size_t needed) {
-  size_t i = 0, j = 0, common = 0;
+// |a ∩ b| by merging from a[i] and b[j], with `common` found before them;
+// returns early with a count below `needed` once the elements left cannot
+// bring it to `needed`. Inlined by force into each CountCommon() below, so
+// that the AVX2 one runs it as VEX code: called as plain SSE code after
+// 256-bit registers were used, it ran 2-5x slower on this machine.
+[[gnu::always_inline]] inline size_t MergeCommon(absl::Span<const uint64_t> a,
+                                                 absl::Span<const uint64_t> b,
+                                                 size_t needed, size_t i,
+                                                 size_t j, size_t common) {
   while (i < a.size() && j < b.size()) {
     if (common + std::min(a.size() - i, b.size() - j) < needed) return common;
     if (a[i] < b[j]) {
@@ -183,6 +192,51 @@ size_t CountCommon(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b,
   }
   return common;
 }
+
+// |a ∩ b|, or a count below `needed` once it cannot reach it.
+#if defined(__x86_64__)
+__attribute__((target("default"))) size_t CountCommon(
+    absl::Span<const uint64_t> a, absl::Span<const uint64_t> b, size_t needed) {
+  return MergeCommon(a, b, needed, 0, 0, 0);
+}
+
+// Four elements of each set at a time: each of a's four is compared with
+// all four of b's (three rotations), and the block whose last element is
+// smaller moves on (both when equal). Every common element is in a's block
+// and b's block at once exactly once, so each is counted once. Exact
+// verification of chronam1916 Q1's 2.5 M passage candidates: sets of ~100
+// (BM_JaccardIfAtLeast: see bench/stages_benchmark.cc).
+__attribute__((target("avx2"))) size_t CountCommon(absl::Span<const uint64_t> a,
+                                                   absl::Span<const uint64_t> b,
+                                                   size_t needed) {
+  size_t i = 0, j = 0, common = 0;
+  while (i + 4 <= a.size() && j + 4 <= b.size()) {
+    if (common + std::min(a.size() - i, b.size() - j) < needed) return common;
+    const __m256i x =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.data() + i));
+    const __m256i y =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.data() + j));
+    const __m256i equal = _mm256_or_si256(
+        _mm256_or_si256(
+            _mm256_cmpeq_epi64(x, y),
+            _mm256_cmpeq_epi64(x, _mm256_permute4x64_epi64(y, 0x39))),
+        _mm256_or_si256(
+            _mm256_cmpeq_epi64(x, _mm256_permute4x64_epi64(y, 0x4E)),
+            _mm256_cmpeq_epi64(x, _mm256_permute4x64_epi64(y, 0x93))));
+    common += static_cast<size_t>(std::popcount(
+        static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(equal)))));
+    const uint64_t last_a = a[i + 3], last_b = b[j + 3];
+    i += last_a <= last_b ? 4 : 0;
+    j += last_b <= last_a ? 4 : 0;
+  }
+  return MergeCommon(a, b, needed, i, j, common);
+}
+#else
+size_t CountCommon(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b,
+                   size_t needed) {
+  return MergeCommon(a, b, needed, 0, 0, 0);
+}
+#endif
 
 }  // namespace
 

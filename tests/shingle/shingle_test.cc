@@ -195,15 +195,21 @@ TEST(JaccardTest, ExactValues) {
   EXPECT_EQ(IntersectionSize(a, b), 2u);
 }
 
-// Against std::set_intersection, on random sets of every overlap: the
-// merge must count each common element once, whichever side runs out first.
+// Against std::set_intersection, on random sets of every overlap and of
+// sizes below and well above the 4-element blocks the AVX2 merge compares:
+// it must count each common element once, whichever side runs out first.
+// Elements spread over all 64 bits half the time (blocks order them as
+// unsigned values).
 TEST(JaccardTest, IntersectionMatchesTheStandardLibrary) {
   std::mt19937_64 random(11);
-  for (int trial = 0; trial < 500; ++trial) {
-    const size_t na = random() % 80, nb = random() % 80;
+  for (int trial = 0; trial < 1000; ++trial) {
+    const size_t max_size = trial % 4 == 0 ? 600 : 80;
+    const size_t na = random() % max_size, nb = random() % max_size;
+    const uint64_t universe = max_size * 5 / 2;
+    const uint64_t spread = trial % 2 == 0 ? 1 : 0x9E3779B97F4A7C15;
     std::vector<uint64_t> a, b;
-    for (size_t i = 0; i < na; ++i) a.push_back(random() % 200);
-    for (size_t i = 0; i < nb; ++i) b.push_back(random() % 200);
+    for (size_t i = 0; i < na; ++i) a.push_back(random() % universe * spread);
+    for (size_t i = 0; i < nb; ++i) b.push_back(random() % universe * spread);
     for (auto* set : {&a, &b}) {
       std::sort(set->begin(), set->end());
       set->erase(std::unique(set->begin(), set->end()), set->end());
