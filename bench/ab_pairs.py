@@ -34,9 +34,9 @@ def run_once(binary, args, output):
     start = time.perf_counter()
     child = subprocess.Popen([binary] + args + ["--quiet", "--output", output],
                              stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
+    _, status, usage = os.wait4(child.pid, 0)  # reaped here, for its rusage
     wall = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
+    child.returncode = os.waitstatus_to_exitcode(status)  # so Popen knows
     if child.returncode != 0:
         sys.exit(f"{binary} exited with {child.returncode}")
     return wall, usage.ru_maxrss / 1024

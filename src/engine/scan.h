@@ -10,9 +10,9 @@
 // keeps no global state.
 //
 // Memory: the documents, their normalized texts (about the corpus's size
-// again), 48 bytes per passage, the LSH digest of the larger level (4
+// again), 64 bytes per passage, the LSH digest of the larger level (4
 // bytes per band plus num_perm bytes per distinct text) and the shingle
-// sets of the texts LSH pairs (8 bytes per shingle): about 945 MiB peak for
+// sets of the texts LSH pairs (8 bytes per shingle): about 930 MiB peak for
 // chronam1916 Q1 (160 MB, 1.2 M distinct passages) at both levels. Shingle
 // hashes are made again from the texts to sign and to verify, rather than
 // kept from fingerprinting (8 bytes per n-gram, 1.33 GiB there).
