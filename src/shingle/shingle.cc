@@ -45,6 +45,46 @@ bool IsAscii(absl::string_view text) {
   return any < 0x80;
 }
 
+// Writes 0 and the offset after every space but a last byte's to `starts`
+// (which holds text.size() values); returns how many. A word starts every ~6
+// bytes of news text, so the scan takes 16 bytes at a time (SSE2) and writes
+// each block's starts from its mask of spaces: four unconditionally, more
+// only in the rare block with more spaces, so that the branch on the count
+// is almost always predicted.
+size_t FindWordStarts(absl::string_view text, uint32_t* starts) {
+  size_t units = 0;
+  starts[units++] = 0;
+  const size_t last = text.size() - 1;  // a space here starts no word
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' ');
+  for (; i + 16 <= last; i += 16) {
+    const __m128i block =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    uint32_t mask =
+        static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, space)));
+    const size_t count = static_cast<size_t>(std::popcount(mask));
+    const uint32_t base = static_cast<uint32_t>(i + 1);
+    // Slots past `count` are overwritten later or lie beyond the last start
+    // (starts has room: at most one start per byte, written below `i + 16`).
+    for (size_t k = 0; k < 4; ++k) {
+      starts[units + k] = base + static_cast<uint32_t>(std::countr_zero(mask));
+      mask &= mask - 1;
+    }
+    for (size_t k = 4; k < count; ++k) {
+      starts[units + k] = base + static_cast<uint32_t>(std::countr_zero(mask));
+      mask &= mask - 1;
+    }
+    units += count;
+  }
+#endif
+  for (; i < last; ++i) {
+    starts[units] = static_cast<uint32_t>(i + 1);
+    units += text[i] == ' ' ? 1 : 0;
+  }
+  return units;
+}
+
 // Appends the hashes of the n-grams of `text` to `out`, in text order, one
 // per n-gram; units are words (by_word) or code points.
 void AppendNgramHashes(absl::string_view text, bool by_word, int n,
@@ -80,11 +120,7 @@ void AppendNgramHashes(absl::string_view text, bool by_word, int n,
   uint32_t* const starts = start_buffer.data();
   size_t units = 0;
   if (by_word) {
-    starts[units++] = 0;
-    for (size_t i = 0; i + 1 < text.size(); ++i) {
-      starts[units] = static_cast<uint32_t>(i + 1);
-      units += text[i] == ' ' ? 1 : 0;
-    }
+    units = FindWordStarts(text, starts);
   } else {
     for (size_t i = 0; i < text.size(); ++i) {
       starts[units] = static_cast<uint32_t>(i);

@@ -146,6 +146,43 @@ TEST(ShingleHashesTest, OneHashPerNgramInTextOrder) {
   EXPECT_TRUE(ShingleHashes("", spec).empty());
 }
 
+TEST(ShingleHashesTest, WordNgramsMatchAReferenceWithSpacesAnywhere) {
+  // Word starts are found 16 bytes at a time; blocks with no space, with
+  // more than four, runs of spaces (empty words) and spaces first, last and
+  // at each block's edges, at every text size around the block size.
+  std::mt19937 random(11);
+  for (size_t size = 1; size <= 80; ++size) {
+    for (const int density : {0, 2, 5, 9}) {
+      std::string text;
+      for (size_t i = 0; i < size; ++i) {
+        text += static_cast<int>(random() % 10) < density ? ' '
+                                                          : "abc"[random() % 3];
+      }
+      std::vector<size_t> starts = {0};
+      for (size_t i = 0; i + 1 < text.size(); ++i) {
+        if (text[i] == ' ') starts.push_back(i + 1);
+      }
+      for (const size_t n : {1u, 2u, 5u}) {
+        std::vector<uint64_t> expected;
+        if (starts.size() <= n) {
+          expected.push_back(Hash64(text));
+        } else {
+          for (size_t k = 0; k + n <= starts.size(); ++k) {
+            const size_t end =
+                k + n < starts.size() ? starts[k + n] - 1 : text.size();
+            expected.push_back(Hash64(
+                absl::string_view(text).substr(starts[k], end - starts[k])));
+          }
+        }
+        EXPECT_EQ(ShingleHashes(text, ShingleSpec{ShingleKind::kWord,
+                                                  static_cast<int>(n)}),
+                  expected)
+            << "'" << text << "' word:" << n;
+      }
+    }
+  }
+}
+
 TEST(ShingleHashesTest, AppendsAfterWhatIsThere) {
   const ShingleSpec spec{ShingleKind::kChar, 4};
   std::vector<uint64_t> out = {7};
