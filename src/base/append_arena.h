@@ -9,7 +9,8 @@
 // so those kept landing on fresh pages: 352 K page faults while
 // fingerprinting, 21 K with the sets in arenas. Blocks on 2 MiB pages
 // (base/huge_pages.h) were slower here: more system time per run than the
-// 4 KiB faults they saved (README, "Passage shingle sets in arenas").
+// 4 KiB faults they saved (docs/performance_history.md, "Passage shingle
+// sets in arenas").
 //
 // Example:
 //   AppendArena<uint64_t> arena;

@@ -4,8 +4,8 @@
 // the passage level writes gigabytes once (for chronam1916 Q1, 450 MB of LSH
 // keys and filter bytes alone; faults were 22% of its CPU time). Where
 // transparent huge pages are enabled in "madvise" mode, a buffer the program
-// advises is faulted in 2 MiB at a time (README, "Page faults, mallocs and
-// grouping").
+// advises is faulted in 2 MiB at a time (docs/performance_history.md, "Page
+// faults, mallocs and grouping").
 //
 // Example:
 //   auto signatures = MakeHugeBuffer<uint32_t>(items * 128);  // uninitialized

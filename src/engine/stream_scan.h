@@ -54,7 +54,7 @@
 // times the text written, ~10 times on disk at once (the signatures are
 // released once their band keys and low bytes are written).
 //
-// Measured (peak RSS, bench/past_memory.sh; README "Corpora larger than
+// Measured (peak RSS, bench/past_memory.sh; README, "Corpora larger than
 // memory"), at both levels: the chronam1916 Q1 file within 100 MiB 59 MiB
 // (Scan(): 946 MiB), 319 MB of generated news within 64 MiB 47 MiB, 1.06
 // GB within 100 MiB 83 MiB (Scan(): 6,412 MiB), 2.13 GB within 200 MB 168
