@@ -5,12 +5,16 @@
 // error ("neardup: path:line: reason" on stderr). Results go to stdout or
 // --output; the summary goes to stderr.
 
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -700,15 +704,25 @@ absl::Status RunEval(const std::vector<std::string>& paths,
 // set), nor LD_PRELOAD (another allocator, or valgrind, which would not follow
 // the restart), nor under AddressSanitizer, nor with --memory, whose budget the
 // 64 MiB steps overran (chronam within 100M peaked at 102-104 MiB). Returns
-// only if it did not restart.
+// only if it did not restart. The restarted program takes back its name:
+// executed as /proc/self/exe, the kernel names it "exe", and ps, top, pgrep
+// and pkill would not find "neardup".
 void RestartWithHugePageHeap(char** argv) {
 #if defined(__linux__) && defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-  if (std::getenv("GLIBC_TUNABLES") != nullptr ||
-      std::getenv("LD_PRELOAD") != nullptr) {
+  constexpr char kTunables[] =
+      "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864";
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  if (tunables != nullptr) {
+    if (std::strcmp(tunables, kTunables) == 0 && argv[0] != nullptr) {
+      // The name a start from argv[0]'s path would have had (the kernel
+      // keeps 15 bytes of it).
+      prctl(PR_SET_NAME,
+            std::filesystem::path(argv[0]).filename().string().c_str());
+    }
     return;
   }
-  if (setenv("GLIBC_TUNABLES",
-             "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864", 0) != 0) {
+  if (std::getenv("LD_PRELOAD") != nullptr ||
+      setenv("GLIBC_TUNABLES", kTunables, 0) != 0) {
     return;
   }
   execv("/proc/self/exe", argv);
