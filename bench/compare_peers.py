@@ -165,10 +165,12 @@ def main():
     print("| tool | wall s | MB/s | neardup (1 thread) is faster by | "
           "pairs | pairs shared with neardup |")
     print("|---|---|---|---|---|---|")
-    for index, (name, wall, pairs) in enumerate(rows):
+    all_cores = rows[-1]
+    for row in rows:
+        name, wall, pairs = row
         shared = len(pairs & ours[2])
         # The ratio is per core: the all-core row has none.
-        ratio = f"{wall / ours[1]:.1f}x" if index <= 2 else ""
+        ratio = "" if row is all_cores else f"{wall / ours[1]:.1f}x"
         print(f"| {name} | {wall:.3f} | {megabytes / wall:.1f} | "
               f"{ratio} | {len(pairs)} | {shared} |")
 

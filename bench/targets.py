@@ -15,8 +15,8 @@ Measures, with medians of --runs:
     runs take tens of milliseconds: medians of at least 21);
   - chronam1916 Q1 at both levels on 2 threads: wall seconds, peak RSS;
   - with --peers, datasketch and rensa on the news file against neardup on
-    one thread (neardup's median of at least 21 runs) (bench/compare_peers.py's jobs; needs `pip install datasketch
-    rensa`; about a minute per run).
+    one thread (bench/compare_peers.py's jobs, neardup's with medians of at
+    least 21; needs `pip install datasketch rensa`; about a minute per run).
 The 5 GB run within a tenth of its size takes about an hour and is not run
 here: bench/past_memory.sh 5000000000 500000000 1 stream both.
 

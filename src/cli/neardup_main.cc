@@ -699,8 +699,8 @@ absl::Status RunEval(const std::vector<std::string>& paths,
 // 38.6 ms, the first 1,000 chronam pages 188 -> 154 ms, both levels of
 // chronam1916 Q1 unchanged (docs/performance_history.md, "Third stop of
 // 2026-11-24"). glibc reads tunables only at start-up, so the program
-// executes itself again, once, with them set (2 ms). Not when GLIBC_TUNABLES is
-// set (a user's own setting, even empty, wins, and the second start finds it
+// executes itself again, once, with them set (2.7 ms). Not when GLIBC_TUNABLES
+// is set (a user's own setting, even empty, wins, and the second start finds it
 // set), nor LD_PRELOAD (another allocator, or valgrind, which would not follow
 // the restart), nor under AddressSanitizer, nor with --memory, whose budget the
 // 64 MiB steps overran (chronam within 100M peaked at 102-104 MiB). Returns
